@@ -1,0 +1,173 @@
+"""What a rule is, and the registry every rule module adds itself to.
+
+A rule is a pure function from one *target* to findings. Targets:
+
+- ``project``: a validated configgen project (:class:`configgen.rules.base.ProjectTarget`);
+- ``litellm``: one LiteLLM proxy config file (:class:`LiteLLMTarget`), hand-written or rendered;
+- ``dotenv``: one dotenv file (:class:`DotenvTarget`);
+- ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
+- ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
+  written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from configgen.findings import DataPath, Finding, Severity
+from configgen.yamlsource import YamlDocument
+
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    target: Target
+    func: Callable[[Any], Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        """The rule's user documentation: its function's docstring."""
+        import inspect
+
+        return inspect.cleandoc(self.func.__doc__ or self.summary)
+
+    def run(self, target: Any) -> list[Finding]:
+        return list(self.func(target))
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, severity: Severity, summary: str, target: Target
+) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
+    """Register a check. Its docstring is its documentation (``configgen rules ID``)."""
+
+    def register(func: Callable[[Any], Iterable[Finding]]) -> Callable[[Any], Iterable[Finding]]:
+        if id in REGISTRY:
+            raise RuntimeError(f"rule id {id} registered twice")
+        if not func.__doc__:
+            raise RuntimeError(f"rule {id} has no docstring")
+        REGISTRY[id] = Rule(id, severity, summary, target, func)
+        return func
+
+    return register
+
+
+@dataclass(frozen=True)
+class Located:
+    """A value together with the data path where it was written (so findings can point at it)."""
+
+    value: Any
+    path: DataPath
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+
+MISSING = Located(None, ())
+
+
+@dataclass(frozen=True)
+class AzureUse:
+    """One Azure OpenAI deployment as a configuration uses it.
+
+    Built from a project deployment or from a LiteLLM ``model_list`` entry. Fields the source does
+    not state are :data:`MISSING`.
+    """
+
+    doc: YamlDocument
+    #: Where the whole entry sits (used when a finding has no more precise place).
+    path: DataPath
+    deployment: Located = MISSING
+    endpoint: Located = MISSING  # the api_base / resource endpoint
+    resource: Located = MISSING  # resource (subdomain) name, when known
+    api_version: Located = MISSING
+    model: Located = MISSING  # base model name, e.g. "gpt-4o"
+    model_version: Located = MISSING  # e.g. "2024-08-06"
+    sku: Located = MISSING
+    capacity: Located = MISSING
+    rpm: Located = MISSING
+    tpm: Located = MISSING
+    #: request parameters the config sets (name -> located value), e.g. response_format, reasoning_effort
+    params: dict[str, Located] = field(default_factory=dict)
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+    def finding(self, rule_id: str, severity: Severity, where: Located, message: str, hint: str = "") -> Finding:
+        path = where.path if where.path else self.path
+        return self.doc.finding(rule_id, severity, path, message, hint)
+
+
+@dataclass(frozen=True)
+class LiteLLMTarget:
+    doc: YamlDocument
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class DotenvEntry:
+    key: str
+    value: str
+    line: int
+    column: int  # of the key
+    value_column: int
+    raw: str  # the whole line as written
+
+
+@dataclass(frozen=True)
+class DotenvDocument:
+    file: str
+    text: str
+    entries: tuple[DotenvEntry, ...]
+
+    def get(self, key: str) -> DotenvEntry | None:
+        found = None
+        for e in self.entries:
+            if e.key == key:
+                found = e  # last one wins, as in python-dotenv and Node's dotenv with override
+        return found
+
+    def finding(self, rule_id: str, severity: Severity, entry: DotenvEntry | None, message: str, hint: str = "", *, on_value: bool = False) -> Finding:
+        if entry is None:
+            return Finding(rule_id, severity, message, hint, self.file, 0, 0, ())
+        col = entry.value_column if on_value else entry.column
+        return Finding(rule_id, severity, message, hint, self.file, entry.line, col, (entry.key,))
+
+
+@dataclass(frozen=True)
+class DotenvTarget:
+    doc: DotenvDocument
+
+
+@dataclass(frozen=True)
+class BundleTarget:
+    """Files given together: checked against each other."""
+
+    litellm: tuple[YamlDocument, ...]
+    dotenv: tuple[DotenvDocument, ...]
+    as_of: dt.date
+
+
+def rules_for(target: Target) -> Iterator[Rule]:
+    for r in REGISTRY.values():
+        if r.target == target:
+            yield r
+
+
+def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = None) -> list[Finding]:
+    """Run every registered rule for ``target_kind``; a rule that crashes is itself reported."""
+    wanted = set(only) if only is not None else None
+    out: list[Finding] = []
+    for r in rules_for(target_kind):
+        if wanted is not None and r.id not in wanted:
+            continue
+        out.extend(r.run(target))
+    return out

@@ -1,0 +1,1 @@
+"""pytest fixtures shared by the suite (registered from tests/conftest.py)."""
