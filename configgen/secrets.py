@@ -1,0 +1,98 @@
+"""Recognise secret-looking values, so configs keep references (``os.environ/X``) instead of secrets.
+
+Shapes only, no entropy guessing: a validator that cries wolf on deployment names or ids gets turned
+off. Each shape is a published format:
+
+- Azure OpenAI / AI services keys: 32 hex characters, and the newer 84-character "common annotated
+  security key" (Microsoft security-utilities SEC101/200: 52 characters, the ``JQQJ9`` signature, ...);
+- Entra ID client secrets (SEC101/156: ``xxx8Q~`` + 34 characters);
+- ``sk-...`` keys (OpenAI, Anthropic, LiteLLM virtual and master keys), including LiteLLM's documented
+  default ``sk-1234``, which the proxy refuses to start with;
+- JWTs, PEM private keys, AWS access key ids, GitHub / Slack / Google API tokens;
+- URLs with a password (``redis://:pw@host``), connection strings with ``AccountKey=`` / ``Password=``,
+  and SAS URLs (``sig=``).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: LiteLLM's documented example master key; litellm/proxy/proxy_server.py refuses to start with it.
+LITELLM_DEFAULT_KEY = "sk-1234"
+
+_ALNUM = "A-Za-z0-9"
+
+# (kind, pattern, group holding the secret part). Order matters: the most specific shape first.
+_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    (
+        "PEM private key",
+        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)"),
+        0,
+    ),
+    (
+        "Azure key (84-character)",
+        re.compile(
+            rf"(?<![{_ALNUM}])([{_ALNUM}]{{52}}JQQJ9[9DH][{_ALNUM}][A-L][{_ALNUM}]{{16}}[A-Za-z][{_ALNUM}]{{7}}(?:[{_ALNUM}]{{2}}==)?)(?![{_ALNUM}])"
+        ),
+        1,
+    ),
+    ("Entra ID client secret", re.compile(r"(?<![\w~.-])([\w~.-]{3}8Q~[\w~.-]{34})(?![\w~.-])"), 1),
+    ("JSON Web Token", re.compile(r"(?<![\w-])(eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*)"), 1),
+    ("sk- API key", re.compile(r"(?<![\w-])(sk-[\w-]{4,})"), 1),
+    ("AWS access key id", re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])"), 1),
+    ("GitHub token", re.compile(r"(?<!\w)(gh[pousr]_[A-Za-z0-9]{36,})"), 1),
+    ("Slack token", re.compile(r"(?<!\w)(xox[abprs]-[A-Za-z0-9-]{10,})"), 1),
+    ("Google API key", re.compile(r"(?<!\w)(AIza[\w-]{35})(?![\w-])"), 1),
+    # A password between `scheme://user:` and `@host`; references such as ${X} are not secrets.
+    ("URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@"), 1),
+    ("SAS signature", re.compile(r"[?&]sig=([A-Za-z0-9%+/=]{10,})"), 1),
+    (
+        "connection-string secret",
+        re.compile(r"(?i)(?<![A-Za-z])(?:AccountKey|SharedAccessKey|Password|Pwd)=([^;\s\"']+)"),
+        1,
+    ),
+    ("Azure key (32 hex)", re.compile(r"(?<![0-9A-Fa-f-])([0-9A-Fa-f]{32})(?![0-9A-Fa-f-])"), 1),
+)
+
+_REFERENCE = re.compile(r"^(?:os\.environ/\w+|\$\{\w+(?::?[-=?][^}]*)?\}|\$\w+|<[^<>]*>)$")
+
+
+def is_reference(value: str) -> bool:
+    """An environment-variable reference or a ``<placeholder>``, not a value."""
+    return _REFERENCE.match(value.strip()) is not None
+
+
+def _hidden(secret: str) -> bool:
+    # `postgres://u:${PW}@h`, `Password=os.environ/PW`: the secret part is itself a reference.
+    return is_reference(secret) or secret.startswith("os.environ/")
+
+
+def secret_kind(value: str) -> str | None:
+    """What kind of secret ``value`` looks like, or None when it does not look like one."""
+    text = value.strip()
+    if not text or is_reference(text):
+        return None
+    if text == LITELLM_DEFAULT_KEY:
+        return "LiteLLM's public example key sk-1234"
+    for kind, pattern, group in _PATTERNS:
+        for match in pattern.finditer(text):
+            if not _hidden(match.group(group)):
+                return kind
+    return None
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret-looking part replaced by ``[REDACTED]`` (context kept)."""
+    for _kind, pattern, group in _PATTERNS:
+
+        def hide(match: re.Match[str], group: int = group) -> str:
+            secret = match.group(group)
+            if _hidden(secret):
+                return match.group(0)
+            start, end = match.span(group)
+            base = match.start(0)
+            whole = match.group(0)
+            return whole[: start - base] + "[REDACTED]" + whole[end - base :]
+
+        text = pattern.sub(hide, text)
+    return text
