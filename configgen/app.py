@@ -10,9 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dataclasses import replace
+from typing import Any
+
 from configgen.filekinds import Kind, kind_by_content, kind_by_name
 from configgen.findings import Finding, Severity, has_errors, sort_findings
-from configgen.yamlsource import YamlDocument, load_yaml_file, read_text
+from configgen.model import Project
+from configgen.plan import Action, PlannedFile
+from configgen.project import LoadedProject, load_project
+from configgen.render import output_path
+from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text, read_text
 
 
 @dataclass
@@ -100,6 +107,180 @@ def check_litellm_doc(doc: YamlDocument, as_of: dt.date) -> list[Finding]:
     return findings
 
 
-def validate_project_file(path: Path, as_of: dt.date, doc: YamlDocument | None = None) -> ValidateResult:
-    """Placeholder replaced by the project pipeline (load -> model -> checks)."""
-    raise NotImplementedError
+def validate_project_file(
+    path: Path, as_of: dt.date | None = None, doc: YamlDocument | None = None, *, rendered: bool = True
+) -> ValidateResult:
+    """Schema, then project rules, then the Azure rules on every declared deployment, then (with
+    ``rendered``) the LiteLLM and dotenv rules on what each environment renders to."""
+    loaded, findings = _check_project(path, as_of or dt.date.today(), doc)
+    if rendered and loaded.project is not None and not has_errors(findings):
+        findings.extend(_check_rendered(loaded, as_of or dt.date.today()))
+    return ValidateResult(sort_findings(findings))
+
+
+def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple[LoadedProject, list[Finding]]:
+    from configgen.project_azure import project_azure_uses
+    from configgen.rules import load_all, run_rules
+    from configgen.rules.base import ProjectTarget
+
+    load_all()
+    loaded = load_project(path, doc=doc)
+    findings = list(loaded.findings)
+    if loaded.doc is None:
+        return loaded, findings
+    envs = {n: v for n, v in loaded.envs.items() if v.model is not None}
+    target = ProjectTarget(loaded.doc, loaded.project, envs, as_of)
+    if loaded.project is None:
+        # Even a file that fails the schema must not hide a pasted key.
+        findings.extend(run_rules("project", target, only={"project-inline-secret"}))
+        return loaded, findings
+    findings.extend(run_rules("project", target))
+    catalog = project_catalog(loaded.project)
+    for use in project_azure_uses(loaded.doc, loaded.project, as_of):
+        findings.extend(run_rules("azure", replace(use, catalog=catalog)))
+    return loaded, findings
+
+
+def project_catalog(project: Project) -> Any:
+    """The built-in Azure catalogue, extended by the project's `catalog:` section."""
+    from configgen.catalog import CatalogExtension, load_catalog
+
+    if not project.catalog:
+        return load_catalog()
+    return load_catalog().with_extension(CatalogExtension.model_validate(project.catalog))
+
+
+def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
+    """Defence in depth: what configgen renders must pass the same rules as a hand-written config."""
+    from configgen.dotenv import parse_dotenv
+    from configgen.render import RenderError, render_environment
+    from configgen.rules import run_rules
+    from configgen.rules.base import BundleTarget, DotenvTarget
+
+    assert loaded.project is not None
+    findings: list[Finding] = []
+    project_dir = loaded.path.parent
+    for name, view in loaded.envs.items():
+        if view.model is None:
+            continue
+        try:
+            outputs = render_environment(loaded.project, name, view.model, source_name=loaded.path.name)
+        except RenderError as exc:
+            findings.append(render_error_finding(loaded, name, exc))
+            continue
+        litellm_docs = []
+        dotenvs = []
+        for out, text in outputs.items():
+            display = str(output_path(name, view.model, out, None, project_dir)) + " (rendered)"
+            if out.kind == "litellm_config":
+                doc, problems = load_yaml_text(text, display)
+                findings.extend(problems)
+                if doc is not None:
+                    litellm_docs.append(doc)
+                    findings.extend(check_litellm_doc(doc, as_of))
+            elif out.kind == "env_file":
+                env_doc = parse_dotenv(text, display)
+                dotenvs.append(env_doc)
+                findings.extend(run_rules("dotenv", DotenvTarget(env_doc)))
+        if litellm_docs and dotenvs:
+            findings.extend(run_rules("bundle", BundleTarget(tuple(litellm_docs), tuple(dotenvs), as_of)))
+    return findings
+
+
+def render_error_finding(loaded: LoadedProject, env_name: str, exc: RenderError) -> Finding:
+    assert loaded.doc is not None
+    return loaded.doc.finding(
+        "render-failed",
+        Severity.ERROR,
+        ("environments", env_name),
+        f"environment {env_name}: cannot render {exc.output}: {exc.message}",
+        "a value the project gives cannot be written safely into this file; change the value",
+        key=True,
+    )
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit 2): unknown environment, missing project file, ..."""
+
+
+@dataclass
+class RenderResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: list[PlannedFile] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    drift: bool = False
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if has_errors(self.findings, strict) or self.drift else 0
+
+
+def render(
+    project_path: Path,
+    env_name: str,
+    *,
+    out_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    check: bool = False,
+    dry_run: bool = False,
+    force: bool = False,
+    template_dirs: list[Path] | None = None,
+) -> RenderResult:
+    """Validate, render one environment, plan against the disk, then write (unless check/dry_run).
+
+    Nothing is written when validation finds an error, when a generated file was edited by hand
+    since it was generated (unless ``force``), or when ``check`` is set (drift only reported).
+    """
+    from configgen.plan import plan_files
+    from configgen.render import RenderError, render_environment
+    from configgen.write import write_all
+
+    when = as_of or dt.date.today()
+    if not project_path.exists():
+        raise UsageError(f"project file {project_path} not found (use -p/--project FILE)")
+    loaded, findings = _check_project(project_path, when, None)
+    result = RenderResult(findings=sort_findings(findings))
+    if loaded.project is not None and env_name not in loaded.project.environments:
+        from configgen.suggest import hint_for
+
+        names = list(loaded.project.environments)
+        raise UsageError(
+            f"no environment `{env_name}` in {project_path}; "
+            + hint_for(env_name, names, "environments: " + ", ".join(names))
+        )
+    if has_errors(result.findings) or loaded.project is None:
+        return result
+    view = loaded.envs[env_name]
+    assert view.model is not None
+    try:
+        outputs = render_environment(
+            loaded.project, env_name, view.model, source_name=project_path.name, template_dirs=template_dirs
+        )
+    except RenderError as exc:
+        result.findings.append(render_error_finding(loaded, env_name, exc))
+        return result
+    project_dir = project_path.parent
+    result.files = plan_files(
+        [(output_path(env_name, view.model, out, out_dir, project_dir), text, out.mode) for out, text in outputs.items()]
+    )
+    changed = [f for f in result.files if f.action is not Action.UNCHANGED]
+    if check:
+        result.drift = bool(changed)
+        return result
+    edited = [f for f in changed if f.hand_edited]
+    if edited and not force:
+        for f in edited:
+            result.findings.append(
+                Finding(
+                    "render-hand-edited",
+                    Severity.ERROR,
+                    "this generated file was edited by hand since configgen wrote it; not overwriting it",
+                    "move the change into the project file, or run again with --force to discard it",
+                    str(f.path),
+                    1,
+                    1,
+                )
+            )
+        return result
+    if not dry_run:
+        result.written = write_all(result.files)
+    return result

@@ -28,6 +28,8 @@ _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 # Model versions as Azure names them: dates (2024-08-06), MMDD snapshots (0613, 1106-preview),
 # and the odd named ones (turbo-2024-04-09, vision-preview).
 _MODEL_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4}(-preview)?|turbo-\d{4}-\d{2}-\d{2}|vision-preview)$")
+# Shapes no api-version ever had; a bare date counts only when it is a known model version.
+_SNAPSHOT_VERSION = re.compile(r"^(\d{4}(-preview)?|turbo-\d{4}-\d{2}-\d{2}|vision-preview)$")
 
 
 #: Hostname suffixes of Azure OpenAI data-plane endpoints (FACTS.md; Azure OpenAI REST reference:
@@ -205,7 +207,7 @@ class Catalog:
         """
         if self.is_known_api_version(s):
             return False
-        if _MODEL_VERSION.match(s):
+        if _SNAPSHOT_VERSION.match(s):
             return True
         return any(m.version(s) is not None for m in self.models.values())
 

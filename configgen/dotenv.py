@@ -188,7 +188,8 @@ def scan(text: str) -> list[Statement]:
                 )
             )
         except _Error:
-            reader.pos = start
+            # Like python-dotenv: skip the rest of the line from where reading failed (a quoted
+            # value may already have consumed several lines).
             reader.read_regex(_rest_of_line)
             line, col = pos_of.at(start)
             raw = text[start : reader.pos].rstrip("\r\n")

@@ -187,6 +187,10 @@ def _value_finding(etype: str, e: Any, value: Any, key: Any, src: DataPath, doc:
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
+        from configgen.secrets import secret_kind
+
+        if secret_kind(value):
+            return "a value that looks like a secret (not shown)"
         text = value if len(value) <= 60 else value[:57] + "..."
         return repr(text)
     if isinstance(value, dict):

@@ -100,6 +100,13 @@ class AzureUse:
     #: request parameters the config sets (name -> located value), e.g. response_format, reasoning_effort
     params: dict[str, Located] = field(default_factory=dict)
     as_of: dt.date = field(default_factory=dt.date.today)
+    #: The Azure catalogue to judge by (a project may extend the built-in one); None = built-in.
+    catalog: Any = None
+
+    def get_catalog(self) -> Any:
+        from configgen.catalog import load_catalog
+
+        return self.catalog if self.catalog is not None else load_catalog()
 
     def finding(self, rule_id: str, severity: Severity, where: Located, message: str, hint: str = "") -> Finding:
         path = where.path if where.path else self.path
@@ -171,3 +178,19 @@ def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = 
             continue
         out.extend(r.run(target))
     return out
+
+
+@dataclass(frozen=True)
+class ProjectTarget:
+    """A project that passed the schema: its document, model and valid environments."""
+
+    doc: YamlDocument
+    project: Any  # configgen.model.Project (Any here: rules.base stays importable without pydantic)
+    envs: dict[str, Any]  # name -> configgen.project.EnvView whose model is not None
+    as_of: dt.date
+
+    def env_finding(
+        self, env: Any, rule_id: str, severity: Severity, path: DataPath, message: str, hint: str = "", *, key: bool = False
+    ) -> Finding:
+        """A finding about an environment's effective value, placed where the project file set it."""
+        return self.doc.finding(rule_id, severity, env.origin(path), message, hint, key=key)

@@ -1,0 +1,221 @@
+"""The `configgen` command: a thin shell over :mod:`configgen.app`.
+
+Exit codes, decided only in :func:`main`: 0 clean, 1 findings or drift, 2 usage, 3 internal error,
+130 interrupted. Heavy modules are imported inside commands so `configgen --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from configgen import __version__
+
+FORMATS = ("auto", "text", "json", "github", "sarif")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+def _format(name: str) -> str:
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def _emit(findings: list[Any], fmt: str) -> None:
+    from configgen.report import REPORTERS
+
+    click.echo(REPORTERS[_format(fmt)](findings), nl=False)
+
+
+project_option = click.option(
+    "-p",
+    "--project",
+    "project",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file (default: ./configgen.yaml).",
+)
+format_option = click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True, help="Output format."
+)
+as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by (default: today).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="configgen")
+def cli() -> None:
+    """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
+
+    One project file (configgen.yaml) describes Azure resources, model aliases, proxies and
+    environments; `render` writes every config from it and `validate` proves they agree.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@project_option
+@format_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@as_of_option
+def validate(files: tuple[Path, ...], project: Path | None, fmt: str, strict: bool, as_of: str | None) -> None:
+    """Check the project (and what it renders), or the FILES given, by kind.
+
+    FILES may be configgen projects, LiteLLM configs (YAML with model_list), .env files and
+    balancer snippets; files given together are also checked against each other.
+    """
+    from configgen import app
+    from configgen.project import find_project_file
+
+    when = _as_of(as_of)
+    if files:
+        paths = list(files) + ([project] if project else [])
+        result = app.validate_files(paths, when)
+    else:
+        path = find_project_file(project)
+        if not path.exists():
+            raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
+        result = app.validate_project_file(path, when)
+    _emit(result.findings, fmt)
+    sys.exit(result.exit_code(strict))
+
+
+@cli.command()
+@click.argument("env")
+@project_option
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Write under DIR instead of the project's `outputs:` paths.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file on disk differs from what would be rendered.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what changes (secrets redacted).")
+@click.option("--dry-run", is_flag=True, help="Show the plan, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite generated files even if they were edited by hand.")
+@format_option
+@as_of_option
+def render(
+    env: str,
+    project: Path | None,
+    out: Path | None,
+    check: bool,
+    show_diff: bool,
+    dry_run: bool,
+    force: bool,
+    fmt: str,
+    as_of: str | None,
+) -> None:
+    """Validate, then render ENV's litellm.config.yaml, server/.env and balancer snippets.
+
+    Writes nothing if the project has errors; files are replaced atomically, all or none.
+    """
+    from configgen import app
+    from configgen.plan import Action
+    from configgen.project import find_project_file
+
+    path = find_project_file(project)
+    try:
+        result = app.render(path, env, out_dir=out, as_of=_as_of(as_of), check=check, dry_run=dry_run, force=force)
+    except app.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if result.findings and (_format(fmt) != "text" or any(f.severity.value != "info" for f in result.findings)):
+        _emit(result.findings, fmt)
+    cwd = Path.cwd()
+    for f in result.files:
+        shown = _rel(f.path, cwd)
+        if check:
+            verb = "up to date" if f.action is Action.UNCHANGED else ("missing" if f.action is Action.CREATE else "differs")
+        elif dry_run:
+            verb = {"create": "would create", "change": "would change", "unchanged": "unchanged"}[f.action.value]
+        else:
+            verb = {"create": "created", "change": "changed", "unchanged": "unchanged"}[f.action.value]
+            if f.path not in result.written and f.action is not Action.UNCHANGED:
+                verb = "not written"
+        click.echo(f"{verb:>12}  {shown}", err=_format(fmt) != "text")
+        if show_diff and f.action is not Action.UNCHANGED:
+            click.echo(f.diff(shown), nl=False)
+    sys.exit(result.exit_code())
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "markdown")), default="text")
+def rules(rule_id: str | None, fmt: str) -> None:
+    """List every rule, or print the documentation of RULE_ID."""
+    from configgen.rules import load_all
+    from configgen.rules_doc import markdown
+    from configgen.suggest import hint_for
+
+    registry = load_all()
+    if rule_id is None:
+        if fmt == "markdown":
+            click.echo(markdown(registry), nl=False)
+            return
+        width = max(len(r) for r in registry)
+        for r in sorted(registry.values(), key=lambda r: r.id):
+            click.echo(f"{r.id:<{width}}  {r.severity.value:<7}  {r.summary}")
+        return
+    r = registry.get(rule_id)
+    if r is None:
+        raise click.UsageError(f"no rule {rule_id!r}; " + hint_for(rule_id, list(registry), "see `configgen rules`"))
+    click.echo(f"{r.id} ({r.severity.value}, {r.target}): {r.summary}\n\n{r.doc}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the one place outcomes become exit codes."""
+    try:
+        cli.main(args=argv, prog_name="configgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BrokenPipeError:
+        return EXIT_FINDINGS
+    except Exception as exc:  # the funnel: an internal error is one line, not a traceback
+        if os.environ.get("CONFIGGEN_DEBUG"):
+            raise
+        from configgen.secrets import redact
+
+        click.echo(
+            f"configgen: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,152 @@
+"""Render an environment's files from sandboxed Jinja templates: pure, returns path -> text.
+
+The context handed to templates is plain data (dicts, lists, strings, numbers) computed here, so a
+template (built-in or a project's own) only lays text out: it cannot reach Python objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from configgen.escape import FILTERS, Escaped, UnsafeValue
+from configgen.model import Environment, Project
+
+HASH_MARK = "configgen-sha256:"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file a render produces."""
+
+    kind: str  # litellm_config | env_file | env_example | nginx | haproxy | bicep | ...
+    relpath: str  # relative to the output directory, POSIX separators
+    template: str
+    comment: str  # comment leader of the output language
+    mode: int = 0o644
+
+
+class RenderError(Exception):
+    """A template failed or a value could not be written safely; carries the output it was rendering."""
+
+    def __init__(self, output: str, message: str) -> None:
+        super().__init__(f"{output}: {message}")
+        self.output = output
+        self.message = message
+
+
+def outputs_for(env: Environment) -> list[Output]:
+    """Which files an environment needs: a proxy config only with a proxy, a balancer snippet per kind."""
+    outs: list[Output] = []
+    if env.proxy is not None:
+        outs.append(Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#"))
+    outs.append(Output("env_file", "server/.env", "env.j2", "#", 0o600))
+    outs.append(Output("env_example", "server/.env.example", "env.example.j2", "#"))
+    if env.balancer is not None and env.proxy is not None:
+        outs.extend(_balancer_outputs(env.balancer.kind))
+    return outs
+
+
+def _balancer_outputs(kind: str) -> list[Output]:
+    return {
+        "nginx": [Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#")],
+        "haproxy": [Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#")],
+        "azure": [Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//")],
+    }[kind]
+
+
+def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
+    """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
+    if out_dir is not None:
+        return out_dir / PurePosixPath(out.relpath)
+    explicit = getattr(env.outputs, out.kind, None)
+    if isinstance(explicit, str):
+        return project_dir / explicit.replace("{env}", env_name)
+    return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)
+
+
+def _jinja_env(template_dirs: list[Path]) -> Any:
+    # Imported here: jinja2 is only paid for by commands that render.
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def finalize(value: object) -> object:
+        if isinstance(value, Escaped):
+            return value
+        raise jinja2.TemplateError(
+            f"value {str(value)[:40]!r} reached the output without an escaping filter "
+            "(use one of: " + ", ".join(sorted(FILTERS)) + ")"
+        )
+
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs], followlinks=False)]
+    loaders.append(jinja2.PackageLoader("configgen", "templates"))
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_environment(
+    project: Project,
+    env_name: str,
+    env: Environment,
+    *,
+    source_name: str,
+    template_dirs: list[Path] | None = None,
+    context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
+) -> dict[Output, str]:
+    """Render every output of one environment. Raises :class:`RenderError`."""
+    import jinja2
+
+    from configgen.render_context import build_context
+
+    ctx = (context_builder or build_context)(project, env_name, env)
+    jenv = _jinja_env(template_dirs or [])
+    rendered: dict[Output, str] = {}
+    for out in outputs_for(env):
+        try:
+            body = jenv.get_template(out.template).render(ctx)
+        except UnsafeValue as exc:
+            raise RenderError(out.relpath, f"a value cannot be written safely: {exc}") from exc
+        except jinja2.TemplateError as exc:
+            raise RenderError(out.relpath, f"template {out.template}: {exc}") from exc
+        rendered[out] = with_header(body, out.comment, source_name, env_name)
+    return rendered
+
+
+def with_header(body: str, leader: str, source_name: str, env_name: str) -> str:
+    """Prefix the generated-file header; the hash lets `render` notice hand edits later."""
+    if not body.endswith("\n"):
+        body += "\n"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    safe_source = "".join(ch if ch.isprintable() else "?" for ch in source_name)
+    return (
+        f"{leader} Generated by configgen from {safe_source} (environment: {env_name}). Do not edit by hand:\n"
+        f"{leader} change the project file and run `configgen render {env_name}`.\n"
+        f"{leader} {HASH_MARK} {digest}\n"
+        f"{body}"
+    )
+
+
+def split_header(text: str) -> tuple[str | None, str]:
+    """(recorded hash, body) of a generated file; (None, text) when it has no configgen header."""
+    lines = text.split("\n", 3)
+    if len(lines) == 4 and HASH_MARK in lines[2]:
+        return lines[2].split(HASH_MARK, 1)[1].strip(), lines[3]
+    return None, text
+
+
+def edited_since_generated(text: str) -> bool:
+    """True when a generated file's body no longer matches the hash in its header."""
+    recorded, body = split_header(text)
+    return recorded is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != recorded
