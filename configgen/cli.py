@@ -177,6 +177,21 @@ def rules(rule_id: str | None, fmt: str) -> None:
     click.echo(f"{r.id} ({r.severity.value}, {r.target}): {r.summary}\n\n{r.doc}")
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from configgen import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"configgen.commands.{info.name}")
+            cli.add_command(module.command)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place outcomes become exit codes."""
     try:
