@@ -1,0 +1,120 @@
+"""azure_uses extraction and Azure rule details the case folders do not pin down."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from configgen.litellm_azure import azure_uses
+from configgen.rules import load_all, run_rules
+from configgen.rules.base import AzureUse, Located
+from configgen.yamlsource import load_yaml_text
+
+AS_OF = dt.date(2026, 11, 27)
+
+CONFIG = """\
+model_list:
+  - model_name: a
+    litellm_params:
+      model: azure/o_series/my-o3
+      api_base: https://res1.openai.azure.com
+      api_version: 2024-10-21
+      reasoning_effort: high
+      rpm: 10
+    model_info:
+      base_model: azure/o3-2025-04-16
+  - model_name: b
+    litellm_params:
+      model: gpt-4o-2024-11-20
+      api_base: os.environ/AZURE_API_BASE
+      custom_llm_provider: azure
+      api_version: os.environ/AZURE_API_VERSION
+  - model_name: c
+    litellm_params:
+      model: chat
+      api_base: https://res2.cognitiveservices.azure.com/
+  - model_name: d
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: https://api.openai.com/v1
+"""
+
+
+def _uses() -> list[AzureUse]:
+    doc, problems = load_yaml_text(CONFIG, "c.yaml")
+    assert doc is not None and not problems
+    return azure_uses(doc, AS_OF)
+
+
+def test_extracts_every_azure_deployment_and_skips_others() -> None:
+    uses = _uses()
+    assert [u.path for u in uses] == [("model_list", 0), ("model_list", 1), ("model_list", 2)]
+    a, b, c = uses
+    assert a.deployment == Located("my-o3", ("model_list", 0, "litellm_params", "model"))
+    assert a.resource.value == "res1"
+    assert a.api_version.value == dt.date(2024, 10, 21)
+    assert (a.model.value, a.model_version.value) == ("o3", "2025-04-16")
+    assert a.model.path == ("model_list", 0, "model_info", "base_model")
+    assert set(a.params) == {"reasoning_effort"} and a.rpm.value == 10
+    # custom_llm_provider without prefix; model from the deployment name; env refs are not literal values
+    assert (b.deployment.value, b.model.value, b.model_version.value) == ("gpt-4o-2024-11-20", "gpt-4o", "2024-11-20")
+    assert not b.endpoint.present and not b.api_version.present
+    # an Azure host without the azure/ prefix is still an Azure deployment
+    assert c.deployment.value == "chat" and c.resource.value == "res2" and not c.model.present
+
+
+def _findings(rule_ids: set[str]) -> list[tuple[str, int, int, str, str]]:
+    load_all()
+    out = []
+    for use in _uses():
+        for f in run_rules("azure", use, only=rule_ids):
+            out.append((f.rule, f.line, f.column, f.message, f.hint))
+    return out
+
+
+def test_unquoted_date_says_quote_it() -> None:
+    [(_rule, line, col, message, hint)] = _findings({"azure-api-version-unquoted"})
+    assert (line, col) == (6, 20) and "date" in message and hint == 'quote it: api_version: "2024-10-21"'
+
+
+def test_env_refs_are_not_checked_as_values() -> None:
+    found = _findings({"azure-api-version-unknown", "azure-endpoint-host", "azure-endpoint-http"})
+    assert found == []
+
+
+def _use(**fields: object) -> AzureUse:
+    doc, _ = load_yaml_text("model_list: []\n", "x.yaml")
+    assert doc is not None
+    located = {k: Located(v, ("model_list", 0, k)) for k, v in fields.items()}
+    return AzureUse(doc=doc, path=("model_list", 0), as_of=AS_OF, **located)  # type: ignore[arg-type]
+
+
+def test_unknown_api_version_suggests_the_closest() -> None:
+    load_all()
+    [f] = run_rules("azure", _use(api_version="2024-10-01"), only={"azure-api-version-unknown"})
+    assert "2024-10-01" in f.message and "2024-10-21" in f.hint
+    assert run_rules("azure", _use(api_version="2024-08-06"), only={"azure-api-version-unknown"}) == []
+
+
+def test_retirement_depends_on_sku() -> None:
+    load_all()
+    ids = {"azure-model-retired", "azure-model-retiring"}
+    on = dt.date(2026, 5, 1)  # after the Standard date (2026-03-31), before the others (2026-10-01)
+
+    def rules_for(**kw: object) -> list[str]:
+        use = _use(model="gpt-4o", model_version="2024-08-06", **kw)
+        use = AzureUse(**{**use.__dict__, "as_of": on})
+        return [f.rule for f in run_rules("azure", use, only=ids)]
+
+    assert rules_for(sku="Standard") == ["azure-model-retired"]
+    assert rules_for(sku="GlobalStandard") == []
+    assert rules_for() == ["azure-model-retiring"]
+
+
+def test_capacity_bounds_tpm_and_rpm() -> None:
+    load_all()
+    use = _use(model="gpt-4o", sku="GlobalStandard", capacity=10, tpm=20_000, rpm=70)
+    got = [(f.path[-1], f.message) for f in run_rules("azure", use, only={"azure-rate-limit-exceeds-quota"})]
+    assert [p for p, _ in got] == ["tpm", "rpm"]
+    assert "60 RPM" in got[1][1]
+    ptu = _use(model="gpt-4o", sku="ProvisionedManaged", capacity=10, tpm=10**9, rpm=10**6)
+    assert run_rules("azure", ptu, only={"azure-rate-limit-exceeds-quota"}) == []
