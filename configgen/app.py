@@ -30,16 +30,21 @@ class ValidateResult:
         return 1 if has_errors(self.findings, strict) else 0
 
 
-def validate_files(paths: Sequence[Path], as_of: dt.date | None = None) -> ValidateResult:
-    """Check each file by its kind, then the files given together against each other."""
+def validate_files(
+    paths: Sequence[Path], as_of: dt.date | None = None, inventories: Sequence[Path] = ()
+) -> ValidateResult:
+    """Check each file by its kind, then the files given together against each other (and against
+    Azure deployment inventories, when given)."""
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import BundleTarget, DotenvTarget, LiteLLMTarget
+    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget
 
     load_all()
     when = as_of or dt.date.today()
     findings: list[Finding] = []
     litellm_docs: list[YamlDocument] = []
     dotenv_docs = []
+    balancer_docs = []
+    projects: list[LoadedProject] = []
     for path in paths:
         name = str(path)
         kind = kind_by_name(path)
@@ -53,7 +58,9 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None) -> Valid
                 litellm_docs.append(doc)
                 findings.extend(check_litellm_doc(doc, when))
             elif kind is Kind.PROJECT:
-                findings.extend(validate_project_file(path, when, doc=doc).findings)
+                loaded, project_findings = _check_project(path, when, doc)
+                projects.append(loaded)
+                findings.extend(project_findings)
             else:
                 findings.append(
                     Finding(
@@ -77,8 +84,15 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None) -> Valid
             dotenv_docs.append(env_doc)
             findings.extend(run_rules("dotenv", DotenvTarget(env_doc)))
         elif kind in (Kind.NGINX, Kind.HAPROXY, Kind.BICEP):
+            from configgen.balancer_files import parse_balancer
+
             text, problems = read_text(path, name)
             findings.extend(problems)
+            if text is None:
+                continue
+            bdoc = parse_balancer(kind.value, text, name)
+            balancer_docs.append(bdoc)
+            findings.extend(run_rules("balancer", BalancerTarget(bdoc)))
         else:
             findings.append(
                 Finding(
@@ -89,12 +103,22 @@ def validate_files(paths: Sequence[Path], as_of: dt.date | None = None) -> Valid
                     name,
                 )
             )
-    if litellm_docs or dotenv_docs:
-        findings.extend(run_rules("bundle", BundleTarget(tuple(litellm_docs), tuple(dotenv_docs), when)))
+    if litellm_docs or dotenv_docs or balancer_docs:
+        findings.extend(
+            run_rules("bundle", BundleTarget(tuple(litellm_docs), tuple(dotenv_docs), when, tuple(balancer_docs)))
+        )
+    if inventories or any(_names_inventories(p) for p in projects):
+        from configgen.inventory import check_against_inventories
+
+        findings.extend(check_against_inventories(list(inventories), projects, litellm_docs, when))
     return ValidateResult(sort_findings(findings))
 
 
-def check_litellm_doc(doc: YamlDocument, as_of: dt.date) -> list[Finding]:
+def _names_inventories(loaded: LoadedProject) -> bool:
+    return loaded.project is not None and any(r.inventory for r in loaded.project.resources.values())
+
+
+def check_litellm_doc(doc: YamlDocument, as_of: dt.date, *, azure: bool = True) -> list[Finding]:
     """Structural LiteLLM rules on the file, then the Azure rules on every Azure deployment it uses."""
     from configgen.litellm_azure import azure_uses
     from configgen.rules import load_all, run_rules
@@ -102,19 +126,30 @@ def check_litellm_doc(doc: YamlDocument, as_of: dt.date) -> list[Finding]:
 
     load_all()
     findings = run_rules("litellm", LiteLLMTarget(doc, as_of))
-    for use in azure_uses(doc, as_of):
+    for use in azure_uses(doc, as_of) if azure else []:
         findings.extend(run_rules("azure", use))
     return findings
 
 
 def validate_project_file(
-    path: Path, as_of: dt.date | None = None, doc: YamlDocument | None = None, *, rendered: bool = True
+    path: Path,
+    as_of: dt.date | None = None,
+    doc: YamlDocument | None = None,
+    *,
+    rendered: bool = True,
+    inventories: Sequence[Path] = (),
 ) -> ValidateResult:
     """Schema, then project rules, then the Azure rules on every declared deployment, then (with
-    ``rendered``) the LiteLLM and dotenv rules on what each environment renders to."""
-    loaded, findings = _check_project(path, as_of or dt.date.today(), doc)
+    ``rendered``) the LiteLLM and dotenv rules on what each environment renders to, then the
+    deployment inventories (given, or named by the project's resources)."""
+    when = as_of or dt.date.today()
+    loaded, findings = _check_project(path, when, doc)
     if rendered and loaded.project is not None and not has_errors(findings):
-        findings.extend(_check_rendered(loaded, as_of or dt.date.today()))
+        findings.extend(_check_rendered(loaded, when))
+    if inventories or _names_inventories(loaded):
+        from configgen.inventory import check_against_inventories
+
+        findings.extend(check_against_inventories(list(inventories), [loaded], [], when))
     return ValidateResult(sort_findings(findings))
 
 
@@ -177,7 +212,8 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
                 findings.extend(problems)
                 if doc is not None:
                     litellm_docs.append(doc)
-                    findings.extend(check_litellm_doc(doc, as_of))
+                    # Azure rules already judged the project's deployments at their lines in the project.
+                    findings.extend(check_litellm_doc(doc, as_of, azure=False))
             elif out.kind == "env_file":
                 env_doc = parse_dotenv(text, display)
                 dotenvs.append(env_doc)
@@ -251,6 +287,8 @@ def render(
         return result
     view = loaded.envs[env_name]
     assert view.model is not None
+    if template_dirs is None and loaded.project.templates:
+        template_dirs = [project_path.parent / loaded.project.templates]
     try:
         outputs = render_environment(
             loaded.project, env_name, view.model, source_name=project_path.name, template_dirs=template_dirs

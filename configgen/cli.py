@@ -70,8 +70,22 @@ def cli() -> None:
 @project_option
 @format_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--inventory",
+    "inventories",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
+)
 @as_of_option
-def validate(files: tuple[Path, ...], project: Path | None, fmt: str, strict: bool, as_of: str | None) -> None:
+def validate(
+    files: tuple[Path, ...],
+    project: Path | None,
+    fmt: str,
+    strict: bool,
+    inventories: tuple[Path, ...],
+    as_of: str | None,
+) -> None:
     """Check the project (and what it renders), or the FILES given, by kind.
 
     FILES may be configgen projects, LiteLLM configs (YAML with model_list), .env files and
@@ -83,12 +97,12 @@ def validate(files: tuple[Path, ...], project: Path | None, fmt: str, strict: bo
     when = _as_of(as_of)
     if files:
         paths = list(files) + ([project] if project else [])
-        result = app.validate_files(paths, when)
+        result = app.validate_files(paths, when, inventories)
     else:
         path = find_project_file(project)
         if not path.exists():
             raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
-        result = app.validate_project_file(path, when)
+        result = app.validate_project_file(path, when, inventories=inventories)
     _emit(result.findings, fmt)
     sys.exit(result.exit_code(strict))
 

@@ -111,6 +111,10 @@ class Resource(_Model):
     auth: Auth
     api_version: str = Field(description="Data-plane api-version LiteLLM pins for this resource.", examples=["2024-10-21"])
     deployments: dict[DeploymentName, Deployment] = Field(min_length=1)
+    inventory: PathStr | None = Field(
+        None,
+        description="JSON file from `az cognitiveservices account deployment list` to check deployments against.",
+    )
 
 
 class Alias(_Model):
@@ -209,6 +213,9 @@ class Project(_Model):
     version: Literal[1] = Field(description="Project file format version.")
     name: Name
     catalog: dict[str, Any] | None = Field(None, description="Extends the built-in Azure model catalogue.")
+    templates: PathStr | None = Field(
+        None, description="Folder of templates that override the built-in ones (same file names); sandboxed."
+    )
     resources: dict[Name, Resource] = Field(min_length=1)
     defaults: dict[str, Any] = Field(default_factory=dict, description="Settings every environment starts from.")
     environments: dict[Name, dict[str, Any] | None] = Field(min_length=1)

@@ -5,6 +5,7 @@ A rule is a pure function from one *target* to findings. Targets:
 - ``project``: a validated configgen project (:class:`configgen.rules.base.ProjectTarget`);
 - ``litellm``: one LiteLLM proxy config file (:class:`LiteLLMTarget`), hand-written or rendered;
 - ``dotenv``: one dotenv file (:class:`DotenvTarget`);
+- ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
 - ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
 - ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
   written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from configgen.findings import DataPath, Finding, Severity
 from configgen.yamlsource import YamlDocument
 
-Target = Literal["project", "litellm", "dotenv", "bundle", "azure"]
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,13 @@ class BundleTarget:
     litellm: tuple[YamlDocument, ...]
     dotenv: tuple[DotenvDocument, ...]
     as_of: dt.date
+    #: parsed balancer snippets (configgen.balancer_files.BalancerDocument)
+    balancers: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class BalancerTarget:
+    doc: Any  # configgen.balancer_files.BalancerDocument
 
 
 def rules_for(target: Target) -> Iterator[Rule]:
