@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
-from configgen.catalog import load_catalog
 from configgen.findings import Finding, Severity
 from configgen.rules.base import AzureUse, rule
 from configgen.suggest import did_you_mean
@@ -52,7 +52,7 @@ def api_version_is_model_version(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None:
         return
-    cat = load_catalog()
+    cat = use.get_catalog()
     if cat.looks_like_model_version(v.strip()):
         yield use.finding(
             "azure-api-version-is-model-version",
@@ -77,7 +77,7 @@ def api_version_unknown(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None:
         return
-    cat = load_catalog()
+    cat = use.get_catalog()
     if cat.is_known_api_version(v) or cat.looks_like_model_version(v.strip()):
         return
     best = did_you_mean(v, cat.api_version_names())
@@ -101,7 +101,7 @@ def api_version_too_old_for_model(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None or not isinstance(use.model.value, str):
         return
-    cat = load_catalog()
+    cat = use.get_catalog()
     if not cat.is_known_api_version(v):
         return
     model = cat.model(use.model.value)
@@ -135,7 +135,7 @@ def _features_of(use: AzureUse) -> list[tuple[str, str]]:
                 out.append((name, f"response_format_{kind}"))
         elif name == "tool_choice" and value == "required":
             out.append((name, "tool_choice_required"))
-        elif name in load_catalog().features:
+        elif name in use.get_catalog().features:
             out.append((name, name))
     return out
 
@@ -161,7 +161,7 @@ def api_version_too_old_for_feature(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None:
         return
-    cat = load_catalog()
+    cat = use.get_catalog()
     if not cat.is_known_api_version(v):
         return
     for param, feature in _features_of(use):
@@ -177,6 +177,18 @@ def api_version_too_old_for_feature(use: AzureUse) -> Iterator[Finding]:
             )
 
 
+def _needs_preview(use: AzureUse, cat: Any) -> bool:
+    """True when the deployment's model is served by no dated GA api-version (e.g. gpt-5, o3)."""
+    if not isinstance(use.model.value, str):
+        return False
+    model = cat.model(use.model.value)
+    if model is None:
+        return False
+    version = model.version(use.model_version.value) if isinstance(use.model_version.value, str) else None
+    mins = [c.min_api for c in ([version] if version is not None else list(model.versions)) if c.min_api]
+    return bool(mins) and all(m.ga is None for m in mins)
+
+
 @rule("azure-api-version-preview", Severity.INFO, "api_version is a dated preview", "azure")
 def api_version_preview(use: AzureUse) -> Iterator[Finding]:
     """A dated preview api-version: fine, but previews are retired on a schedule.
@@ -188,9 +200,11 @@ def api_version_preview(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None:
         return
-    cat = load_catalog()
+    cat = use.get_catalog()
     av = cat.api_version(v)
     if av is not None and av.is_preview:
+        if _needs_preview(use, cat):
+            return  # the model has no GA api-version: the preview is the right choice, not a note
         yield use.finding(
             "azure-api-version-preview",
             Severity.INFO,

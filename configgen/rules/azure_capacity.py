@@ -24,7 +24,7 @@ def rate_limit_exceeds_quota(use: AzureUse) -> Iterator[Finding]:
     articles/ai-foundry/openai/quotas-limits.md). Provisioned SKUs count PTUs and are not checked. Without
     a capacity, `rpm` is still checked against the model's ratio to the configured `tpm`.
     """
-    cat = load_catalog()
+    cat = use.get_catalog()
     model = use.model.value if isinstance(use.model.value, str) else None
     capacity = _int(use.capacity.value)
     sku = use.sku.value if isinstance(use.sku.value, str) else None

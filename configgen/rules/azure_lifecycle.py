@@ -17,13 +17,13 @@ RETIREMENT_WARNING_DAYS = 90
 def _model_version(use: AzureUse) -> ModelVersion | None:
     if not isinstance(use.model.value, str) or not isinstance(use.model_version.value, str):
         return None
-    return load_catalog().model_version(use.model.value, use.model_version.value)
+    return use.get_catalog().model_version(use.model.value, use.model_version.value)
 
 
 def _sku_class(use: AzureUse) -> str | None:
     if not isinstance(use.sku.value, str):
         return None
-    sku = load_catalog().sku(use.sku.value)
+    sku = use.get_catalog().sku(use.sku.value)
     return sku.retirement_class if sku else None
 
 
