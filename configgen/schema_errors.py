@@ -135,7 +135,21 @@ def findings_from_error(
             out.append(_value_finding(etype, e, value, key, src, doc))
         else:
             out.append(doc.finding("schema-invalid", Severity.ERROR, src, f"`{key}`: {e['msg']}", ""))
-    return out
+    return _merge_typos(out)
+
+
+def _merge_typos(findings: list[Finding]) -> list[Finding]:
+    """A misspelt required key is one mistake, not two: keep the unknown key (it has the "did you
+    mean"), drop the "missing" finding it explains."""
+    explained = set()
+    for f in findings:
+        if f.rule == "schema-unknown-key" and f.hint.startswith("did you mean `"):
+            explained.add((f.path[:-1], f.hint.split("`")[1]))
+    return [
+        f
+        for f in findings
+        if not (f.rule == "schema-missing-key" and (f.path, f.message.split("`")[1]) in explained)
+    ]
 
 
 def _fmt(path: DataPath) -> str:

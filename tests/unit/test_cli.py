@@ -1,0 +1,105 @@
+"""The CLI: exit codes from one place, report formats with a stable shape, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from configgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
+AS_OF = ["--as-of", "2026-11-27"]
+
+
+def _broken(tmp_path: Path) -> Path:
+    path = tmp_path / "configgen.yaml"
+    path.write_text(EXAMPLE.read_text().replace("region: swedencentral", "regoin: swedencentral"))
+    return path
+
+
+def test_validate_example_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-p", str(EXAMPLE), *AS_OF]) == 0
+    assert capsys.readouterr().out.endswith("no problems found\n")
+
+
+def test_validate_findings_exit_1_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _broken(tmp_path)
+    assert main(["validate", "-p", str(path), *AS_OF]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:36:5: error: unknown key `regoin` [schema-unknown-key] (hint: did you mean `region`?)" in out
+
+
+def test_json_report_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-p", str(_broken(tmp_path)), "--format", "json", *AS_OF]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"findings", "counts"}
+    assert set(report["counts"]) == {"error", "warning", "info"}
+    for f in report["findings"]:
+        assert set(f) == {"rule", "severity", "file", "line", "column", "path", "message", "hint"}
+    first = report["findings"][0]
+    assert (first["rule"], first["line"], first["column"]) == ("schema-unknown-key", 36, 5)
+
+
+def test_github_format_annotates_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", "-p", str(_broken(tmp_path)), "--format", "github", *AS_OF])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("::error file=") and ",line=36,col=5," in line for line in lines)
+
+
+def test_sarif_is_valid_json_with_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", "-p", str(_broken(tmp_path)), "--format", "sarif", *AS_OF])
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+def test_missing_project_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-p", str(tmp_path / "nope.yaml")]) == 2
+    assert "no project file" in capsys.readouterr().err
+
+
+def test_bad_date_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "-p", str(EXAMPLE), "--as-of", "yesterday"]) == 2
+
+
+def test_unknown_environment_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "prdo", "-p", str(EXAMPLE), "--out", str(tmp_path), *AS_OF]) == 2
+    assert "did you mean `prod`" in capsys.readouterr().err
+
+
+def test_render_reports_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "staging", "-p", str(EXAMPLE), "--out", str(tmp_path), *AS_OF]) == 0
+    out = capsys.readouterr().out
+    assert "created" in out and "litellm.config.yaml" in out and "haproxy/litellm.cfg" in out
+
+
+def test_rules_lists_and_documents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    assert "project-unknown-deployment" in listing and "azure-api-version-unknown" in listing
+    assert main(["rules", "project-redis-missing"]) == 0
+    assert "Redis" in capsys.readouterr().out
+    assert main(["rules", "project-redis-mising"]) == 2
+
+
+def test_docs_rules_md_is_in_sync() -> None:
+    from configgen.rules import load_all
+    from configgen.rules_doc import markdown
+
+    assert (ROOT / "docs" / "rules.md").read_text() == markdown(load_all()), "run: configgen rules -f markdown > docs/rules.md"
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "configgen", "validate", "-p", str(_broken(tmp_path)), *AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
