@@ -62,9 +62,13 @@ def is_reference(value: str) -> bool:
     return _REFERENCE.match(value.strip()) is not None
 
 
+REDACTED = "[REDACTED]"
+
+
 def _hidden(secret: str) -> bool:
-    # `postgres://u:${PW}@h`, `Password=os.environ/PW`: the secret part is itself a reference.
-    return is_reference(secret) or secret.startswith("os.environ/")
+    # `postgres://u:${PW}@h`, `Password=os.environ/PW`: the secret part is itself a reference
+    # (or was already redacted).
+    return is_reference(secret) or secret.startswith("os.environ/") or secret == REDACTED
 
 
 def secret_kind(value: str) -> str | None:
@@ -92,7 +96,7 @@ def redact(text: str) -> str:
             start, end = match.span(group)
             base = match.start(0)
             whole = match.group(0)
-            return whole[: start - base] + "[REDACTED]" + whole[end - base :]
+            return whole[: start - base] + REDACTED + whole[end - base :]
 
         text = pattern.sub(hide, text)
     return text

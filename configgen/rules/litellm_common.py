@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -99,10 +98,13 @@ def served_names(docs: Iterable[YamlDocument]) -> set[str]:
 
 
 def is_served(name: str, served: set[str]) -> bool:
-    """Exact match, or a wildcard ``model_name`` such as ``azure/*`` (litellm/router_utils/pattern_match_deployments.py)."""
+    """Exact match, or a wildcard ``model_name`` such as ``azure/*``.
+
+    A ``*`` matches anything, as in litellm/litellm_core_utils/pattern_match_deployments.py.
+    """
     if name in served:
         return True
-    return any("*" in pattern and fnmatch.fnmatchcase(name, pattern) for pattern in served)
+    return any("*" in pattern and re.fullmatch(re.escape(pattern).replace(r"\*", "(.*)"), name) for pattern in served)
 
 
 def azure_host(api_base: Any) -> bool:
