@@ -172,6 +172,7 @@ def _rel(path: Path, base: Path) -> str:
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "markdown")), default="text")
 def rules(rule_id: str | None, fmt: str) -> None:
     """List every rule, or print the documentation of RULE_ID."""
+    from configgen.core_checks import CORE_CHECKS
     from configgen.rules import load_all
     from configgen.rules_doc import markdown
     from configgen.suggest import hint_for
@@ -181,14 +182,22 @@ def rules(rule_id: str | None, fmt: str) -> None:
         if fmt == "markdown":
             click.echo(markdown(registry), nl=False)
             return
-        width = max(len(r) for r in registry)
-        for r in sorted(registry.values(), key=lambda r: r.id):
-            click.echo(f"{r.id:<{width}}  {r.severity.value:<7}  {r.summary}")
+        rows = [(r.id, r.severity.value, r.summary) for r in registry.values()]
+        rows += [(c.id, c.severity.value, c.summary) for c in CORE_CHECKS.values()]
+        width = max(len(r[0]) for r in rows)
+        for rid, sev, summary in sorted(rows):
+            click.echo(f"{rid:<{width}}  {sev:<7}  {summary}")
         return
     r = registry.get(rule_id)
-    if r is None:
-        raise click.UsageError(f"no rule {rule_id!r}; " + hint_for(rule_id, list(registry), "see `configgen rules`"))
-    click.echo(f"{r.id} ({r.severity.value}, {r.target}): {r.summary}\n\n{r.doc}")
+    if r is not None:
+        click.echo(f"{r.id} ({r.severity.value}, {r.target}): {r.summary}\n\n{r.doc}")
+        return
+    core = CORE_CHECKS.get(rule_id)
+    if core is not None:
+        click.echo(f"{core.id} ({core.severity.value}, built in): {core.summary}\n\n{core.doc}")
+        return
+    known = [*registry, *CORE_CHECKS]
+    raise click.UsageError(f"no rule {rule_id!r}; " + hint_for(rule_id, known, "see `configgen rules`"))
 
 
 def _register_commands() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from configgen.core_checks import CORE_CHECKS
 from configgen.rules.base import Rule
 
 _TARGETS = {
@@ -29,4 +30,9 @@ def markdown(registry: Mapping[str, Rule]) -> str:
         out.append(f"| [`{r.id}`](#{r.id}) | {r.severity.value} | {r.target} | {r.summary} |")
     for r in ordered:
         out += ["", f"## {r.id}", "", f"*{r.severity.value}*, checks {_TARGETS.get(r.target, r.target)}.", "", r.doc]
+    out += ["", "# Built-in checks", "", "Reported while reading files, applying the schema and rendering.", ""]
+    out += ["| id | severity | summary |", "| --- | --- | --- |"]
+    out += [f"| `{c.id}` | {c.severity.value} | {c.summary} |" for c in CORE_CHECKS.values()]
+    for c in CORE_CHECKS.values():
+        out += ["", f"## {c.id}", "", f"*{c.severity.value}*.", "", c.doc]
     return "\n".join(out) + "\n"

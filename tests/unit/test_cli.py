@@ -103,3 +103,16 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_every_finding_id_in_the_code_is_documented() -> None:
+    import re
+
+    from configgen.core_checks import CORE_CHECKS
+    from configgen.rules import load_all
+
+    known = set(load_all()) | set(CORE_CHECKS)
+    emitted: set[str] = set()
+    for path in (ROOT / "configgen").rglob("*.py"):
+        emitted |= set(re.findall(r'"((?:yaml|file|schema|render)-[a-z-]+)"', path.read_text()))
+    assert emitted - known == set()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs on a fresh Debian machine with Python 3.11, then run it:
+# lint, types, unit tests and the integration tests that start real LiteLLM, nginx, HAProxy and Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for bin in nginx haproxy redis-server promtool openssl; do
+  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing+=("$bin")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages for: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    nginx haproxy redis-server prometheus openssl >/dev/null
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' -r requirements/litellm-proxy.txt
+
+.venv/bin/ruff check configgen tests bench scripts
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
