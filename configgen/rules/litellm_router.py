@@ -391,3 +391,35 @@ def set_verbose(target: LiteLLMTarget) -> Iterator[Finding]:
             key=True,
         )
 
+
+
+@rule(
+    "litellm-azure-auth-ignored",
+    Severity.WARNING,
+    "an Azure deployment with api_key and Entra ID credentials: the Entra ID ones are ignored",
+    "litellm",
+)
+def azure_auth_ignored(target: LiteLLMTarget) -> Iterator[Finding]:
+    """LiteLLM uses `tenant_id`/`client_id`/`client_secret` (Entra ID) for Azure only when the
+    deployment has no `api_key` (`litellm/llms/azure/common_utils.py` `initialize_azure_sdk_client`:
+    `if not api_key and azure_ad_token_provider is None and tenant_id and client_id and client_secret`).
+    With both, requests authenticate with the key and the Entra ID setup you think is in use is not —
+    disabling keys on the resource (`disableLocalAuth`) then breaks the proxy. Keep one method.
+    (FACTS.md, "Azure auth".)
+    """
+    doc = target.doc
+    for path, entry in model_entries(doc):
+        lp = litellm_params(entry)
+        if not is_azure_entry(lp) or not lp.get("api_key"):
+            continue
+        entra = [k for k in ("tenant_id", "client_id", "client_secret") if lp.get(k)]
+        if not entra:
+            continue
+        yield doc.finding(
+            "litellm-azure-auth-ignored",
+            Severity.WARNING,
+            (*path, "litellm_params", entra[-1]),
+            f"{_label(entry, path)} sets api_key and {', '.join(entra)}: LiteLLM uses the key and ignores Entra ID",
+            "remove api_key to authenticate with Entra ID, or remove the Entra ID settings",
+            key=True,
+        )
