@@ -68,13 +68,21 @@ def value_mangled(target: DotenvTarget) -> Iterator[Finding]:
     for key, st in last.items():
         theirs = node.get(key)
         ours = py.get(key)
+        if ours is not None and theirs is None:
+            yield _finding(
+                target, "dotenv-value-mangled", Severity.ERROR, st,
+                f"Node's dotenv does not read `{key}` at all (keys are letters, digits, `_`, `.`, `-`)",
+                "rename the variable to letters, digits and underscores",
+            )
+            continue
         if theirs is None or ours is None or theirs == ours:
             continue
-        yield _finding(
-            target, "dotenv-value-mangled", Severity.ERROR, st,
-            f"`{key}` reads as {redact(ours)!r} in python-dotenv but {redact(theirs)!r} in Node's dotenv",
-            _mangle_hint(st), on_value=True,
-        )
+        if st.value == theirs:
+            # Same text, but python-dotenv expands ${NAME} from the environment at load time.
+            message = f"python-dotenv expands the ${{...}} in `{key}`; Node's dotenv keeps {redact(theirs)!r} literally"
+        else:
+            message = f"`{key}` reads as {redact(ours)!r} in python-dotenv but {redact(theirs)!r} in Node's dotenv"
+        yield _finding(target, "dotenv-value-mangled", Severity.ERROR, st, message, _mangle_hint(st), on_value=True)
 
 
 def _mangle_hint(st: Statement) -> str:
