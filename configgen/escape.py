@@ -6,6 +6,7 @@ template that forgets to escape fails loudly instead of writing an injectable fi
 
 from __future__ import annotations
 
+import math
 import re
 
 
@@ -21,6 +22,17 @@ class UnsafeValue(ValueError):
 
 def _printable_ascii(ch: str) -> bool:
     return " " <= ch <= "~"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    # A lone surrogate (YAML "\ud800") is not text: no UTF-8 file can hold it, so refuse it here
+    # with a clear message instead of failing later while writing.
+    if _SURROGATE.search(text):
+        raise UnsafeValue("contains a lone surrogate code point (U+D800-U+DFFF)")
+    return text
 
 
 def yaml_str(value: object) -> Escaped:
@@ -52,11 +64,24 @@ def yaml_str(value: object) -> Escaped:
 
 
 def yaml_scalar(value: object) -> Escaped:
-    """Numbers and booleans as YAML literals; everything else as a double-quoted string."""
+    """Numbers and booleans as YAML literals; everything else as a double-quoted string.
+
+    Floats are written in the one form YAML 1.1 (PyYAML) and 1.2 (ruamel) both read as a float:
+    a digit, a dot and a signed exponent (`1e+20` without the dot is a string to PyYAML).
+    """
     if isinstance(value, bool):
         return Escaped("true" if value else "false")
-    if isinstance(value, int | float):
-        return Escaped(repr(value))
+    if isinstance(value, int):
+        return Escaped(str(value))
+    if isinstance(value, float):
+        if math.isnan(value):
+            return Escaped(".nan")
+        if math.isinf(value):
+            return Escaped(".inf" if value > 0 else "-.inf")
+        mantissa, _, exponent = repr(value).partition("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return Escaped(mantissa + (f"e{int(exponent):+d}" if exponent else ""))
     return yaml_str(value)
 
 
@@ -65,7 +90,7 @@ def dotenv_value(value: object) -> Escaped:
     from configgen.dotenv import dotenv_quote
 
     try:
-        return Escaped(dotenv_quote(str(value)))
+        return Escaped(dotenv_quote(_no_surrogates(str(value))))
     except ValueError as exc:
         raise UnsafeValue(str(exc)) from exc
 
@@ -87,8 +112,8 @@ def config_token(value: object) -> Escaped:
 
 
 def bicep_str(value: object) -> Escaped:
-    """A Bicep single-quoted string literal ('' style escapes, no ${} interpolation)."""
-    text = str(value)
+    """A Bicep single-quoted string literal: backslash escapes, `$` escaped so `${...}` never interpolates."""
+    text = _no_surrogates(str(value))
     out = ["'"]
     for ch in text:
         if ch == "'":
@@ -113,7 +138,8 @@ def bicep_str(value: object) -> Escaped:
 
 def comment_text(value: object) -> Escaped:
     """Text for a `#` comment line: newlines and control characters removed."""
-    text = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", str(value))
+    # U+0085, U+2028 and U+2029 are line breaks to YAML 1.1 readers (PyYAML) and JavaScript.
+    text = re.sub(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029\ud800-\udfff]+", " ", str(value))
     return Escaped(text)
 
 
