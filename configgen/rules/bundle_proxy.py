@@ -59,6 +59,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _balancer_ports(target: BundleTarget) -> set[int]:
+    """Ports the load-balancer snippets given with the files listen on."""
+    ports: set[int] = set()
+    for bal in target.balancers:
+        for addr in getattr(bal, "listens", ()):
+            port = getattr(addr, "port", None)
+            if isinstance(port, int):
+                ports.add(port)
+    return ports
+
+
 @rule(
     "bundle-proxy-port",
     Severity.WARNING,
@@ -68,13 +79,16 @@ def _is_loopback(host: str) -> bool:
 def proxy_port(target: BundleTarget) -> Iterator[Finding]:
     """`litellm --config FILE` listens on port 4000 unless `--port` (or `PORT`) says otherwise
     (`litellm/proxy/proxy_cli.py`; FACTS.md: the default is 4000, not 8000 as many guides say). A
-    config file does not record the port, so configgen assumes 4000: a `LITELLM_API_BASE` with
-    another explicit port, or a local address with no port (80/443), is reported. If a load
-    balancer on that port sits in front of the proxy, this warning does not apply. Checked when a
-    .env is given together with LiteLLM configs.
+    LiteLLM config does not record the port, so configgen assumes 4000, plus the ports of any
+    load-balancer snippet given with the files. Reported: a `LITELLM_API_BASE` on this machine
+    (`localhost`, `127.0.0.1`, `::1`: no balancer in between) whose port is not one of those, and,
+    when balancer snippets are given, any `LITELLM_API_BASE` whose port neither the proxy nor a
+    balancer listens on. Checked when a .env is given together with LiteLLM configs.
     """
     if not target.litellm:
         return
+    balancer_ports = _balancer_ports(target)
+    expected = {DEFAULT_PROXY_PORT} | balancer_ports
     for doc in target.dotenv:
         entry = doc.get("LITELLM_API_BASE")
         if entry is None:
@@ -86,14 +100,18 @@ def proxy_port(target: BundleTarget) -> Iterator[Finding]:
             continue
         if u.scheme not in ("http", "https") or not u.hostname:
             continue
-        if port == DEFAULT_PROXY_PORT or (port is None and not _is_loopback(u.hostname)):
+        if not _is_loopback(u.hostname) and not balancer_ports:
+            continue  # a remote name may be a balancer configgen was not shown
+        effective = port if port is not None else (443 if u.scheme == "https" else 80)
+        if effective in expected:
             continue
-        shown = port if port is not None else (443 if u.scheme == "https" else 80)
+        listening = ", ".join(str(p) for p in sorted(expected))
         yield doc.finding(
             "bundle-proxy-port",
             Severity.WARNING,
             entry,
-            f"LITELLM_API_BASE uses port {shown}, but the LiteLLM proxy listens on {DEFAULT_PROXY_PORT} by default",
-            f"use {u.scheme}://{u.hostname}:{DEFAULT_PROXY_PORT}, or start the proxy with --port {shown}",
+            f"LITELLM_API_BASE uses port {effective}, but the proxy listens on {DEFAULT_PROXY_PORT} by default"
+            + (f" and the balancers on {listening}" if balancer_ports else ""),
+            f"use {u.scheme}://{u.hostname}:{DEFAULT_PROXY_PORT}, or start the proxy with --port {effective}",
             on_value=True,
         )
