@@ -79,11 +79,11 @@ def _balancer_ports(target: BundleTarget) -> set[int]:
 def proxy_port(target: BundleTarget) -> Iterator[Finding]:
     """`litellm --config FILE` listens on port 4000 unless `--port` (or `PORT`) says otherwise
     (`litellm/proxy/proxy_cli.py`; FACTS.md: the default is 4000, not 8000 as many guides say). A
-    LiteLLM config does not record the port, so configgen assumes 4000, plus the ports of any
-    load-balancer snippet given with the files. Reported: a `LITELLM_API_BASE` on this machine
-    (`localhost`, `127.0.0.1`, `::1`: no balancer in between) whose port is not one of those, and,
-    when balancer snippets are given, any `LITELLM_API_BASE` whose port neither the proxy nor a
-    balancer listens on. Checked when a .env is given together with LiteLLM configs.
+    LiteLLM config does not record the port, so configgen assumes 4000 (or a port a load-balancer
+    snippet given with the files listens on). Reported: a `LITELLM_API_BASE` on this machine
+    (`localhost`, `127.0.0.1`, `::1`) with another port. A remote host name may be a balancer in
+    front of the proxies; `balancer-api-base-mismatch` checks those against the balancer snippets.
+    Checked when a .env is given together with LiteLLM configs.
     """
     if not target.litellm:
         return
@@ -100,8 +100,8 @@ def proxy_port(target: BundleTarget) -> Iterator[Finding]:
             continue
         if u.scheme not in ("http", "https") or not u.hostname:
             continue
-        if not _is_loopback(u.hostname) and not balancer_ports:
-            continue  # a remote name may be a balancer configgen was not shown
+        if not _is_loopback(u.hostname):
+            continue  # a remote name may be a balancer: balancer-api-base-mismatch's business
         effective = port if port is not None else (443 if u.scheme == "https" else 80)
         if effective in expected:
             continue
