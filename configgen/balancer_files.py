@@ -467,10 +467,16 @@ def _parse_bicep(doc: BalancerDocument) -> None:
             pending_key = None
         elif kind == "close":
             want = {"}": "{", "]": "[", ")": "("}[tok]
-            if not stack or stack[-1][0] != want:
+            if not stack or want not in [b for b, _, _ in stack]:
                 line, col = _line_col(text, index)
                 doc.problem(line, col, f"unexpected `{tok}`", "brackets and braces must balance")
                 continue
+            while stack[-1][0] != want:
+                # A close for an outer bracket: the inner ones were left open (report them, not a cascade).
+                bracket, _, opened = stack.pop()
+                ctx_path.pop()
+                line, col = _line_col(text, opened)
+                doc.problem(line, col, f"`{bracket}` is never closed", f"close it before the `{tok}`")
             stack.pop()
             ctx_path.pop()
         elif pending_key is not None and not (kind == "other" and tok == ":"):

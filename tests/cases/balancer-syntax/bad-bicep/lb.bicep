@@ -1,0 +1,9 @@
+resource lb 'Microsoft.Network/loadBalancers@2023-09-01' = {
+  name: 'lb'
+  properties: {
+    probes: [
+      {
+        name: 'p'
+    ]
+  }
+}
