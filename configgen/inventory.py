@@ -356,7 +356,7 @@ class InventoryTarget:
         for b in self.inventories:
             if b.named_by == (project_index, key):
                 return b
-        return self.for_account({key.lower(), _subdomain(endpoint)})
+        return self.for_account({key.lower(), subdomain(endpoint)})
 
     def for_account(self, names: Iterable[str | None]) -> BoundInventory | None:
         wanted = {n.lower() for n in names if n}
@@ -366,7 +366,7 @@ class InventoryTarget:
         return None
 
 
-def _subdomain(url: str) -> str:
+def subdomain(url: str) -> str:
     try:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
@@ -416,7 +416,7 @@ def check_against_inventories(
                 continue
             findings.extend(problems)
             if inv is not None:
-                names = {key.lower(), _subdomain(res.endpoint)} | ({inv.account.lower()} if inv.account else set())
+                names = {key.lower(), subdomain(res.endpoint)} | ({inv.account.lower()} if inv.account else set())
                 bound.append(BoundInventory(inv, frozenset(n for n in names if n), (pi, key)))
     target = InventoryTarget(tuple(projects), tuple(litellm_docs), tuple(bound), as_of)
     findings.extend(run_rules(TARGET, target, only=INVENTORY_RULES))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from configgen.findings import Finding, Severity
-from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTarget
+from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTarget, subdomain
 from configgen.rules.base import AzureUse, Target, rule
 from configgen.suggest import hint_for
 
@@ -304,7 +304,8 @@ def deployment_unused(t: Any) -> Iterator[Finding]:
 @rule("inventory-unmatched", Severity.WARNING, "an inventory describes no resource the configs use", TARGET)
 def unmatched(t: Any) -> Iterator[Finding]:
     """An inventory given with `--inventory` matches no project resource (by resource key or endpoint
-    subdomain) and no LiteLLM `api_base`, so nothing was checked against it.
+    subdomain) and no LiteLLM `api_base`, so nothing was checked against it; or a project resource's
+    `inventory:` file lists the deployments of another account (every finding against it would be wrong).
 
     The account is read from the deployments' ARM `id`
     (`/subscriptions/.../providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}`).
@@ -318,9 +319,25 @@ def unmatched(t: Any) -> Iterator[Finding]:
     for _use, bound in _litellm_uses(t):
         used.add(id(bound))
     for bound in t.inventories:
-        if id(bound) in used or bound.named_by is not None:
-            continue
         account = bound.inventory.account
+        if bound.named_by is not None:
+            pi, key = bound.named_by
+            loaded = t.projects[pi]
+            res = loaded.project.resources[key] if loaded.project is not None else None
+            if res is None or loaded.doc is None or account is None:
+                continue
+            own = {key.lower(), subdomain(res.endpoint)}
+            if account.lower() not in own:
+                yield loaded.doc.finding(
+                    "inventory-unmatched",
+                    Severity.WARNING,
+                    ("resources", key, "inventory"),
+                    f"{bound.inventory.file} lists the deployments of account {account}, not of {key}",
+                    "name the inventory of this resource's own account",
+                )
+            continue
+        if id(bound) in used:
+            continue
         yield Finding(
             "inventory-unmatched",
             Severity.WARNING,
