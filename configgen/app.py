@@ -36,7 +36,7 @@ def validate_files(
     """Check each file by its kind, then the files given together against each other (and against
     Azure deployment inventories, when given)."""
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget
+    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
 
     load_all()
     when = as_of or dt.date.today()
@@ -44,6 +44,8 @@ def validate_files(
     litellm_docs: list[YamlDocument] = []
     dotenv_docs = []
     balancer_docs = []
+    prometheus_docs: list[YamlDocument] = []
+    script_docs = []
     projects: list[LoadedProject] = []
     for path in paths:
         name = str(path)
@@ -57,6 +59,8 @@ def validate_files(
             if kind is Kind.LITELLM:
                 litellm_docs.append(doc)
                 findings.extend(check_litellm_doc(doc, when))
+            elif kind is Kind.PROMETHEUS:
+                prometheus_docs.append(doc)
             elif kind is Kind.PROJECT:
                 loaded, project_findings = _check_project(path, when, doc)
                 projects.append(loaded)
@@ -66,7 +70,7 @@ def validate_files(
                     Finding(
                         "file-kind-unknown",
                         Severity.WARNING,
-                        "YAML file is neither a LiteLLM config (no `model_list`) nor a configgen project",
+                        "YAML file is not a LiteLLM config (no `model_list`), a configgen project or a Prometheus config",
                         "configgen checks LiteLLM configs, configgen projects, .env files and balancer snippets",
                         name,
                         1,
@@ -83,6 +87,16 @@ def validate_files(
             env_doc = parse_dotenv(text, name)
             dotenv_docs.append(env_doc)
             findings.extend(run_rules("dotenv", DotenvTarget(env_doc)))
+        elif kind is Kind.SCRIPT:
+            from configgen.scripts import parse_script
+
+            text, problems = read_text(path, name)
+            findings.extend(problems)
+            if text is None:
+                continue
+            sdoc = parse_script(text, name)
+            script_docs.append(sdoc)
+            findings.extend(run_rules("script", ScriptTarget(sdoc)))
         elif kind in (Kind.NGINX, Kind.HAPROXY, Kind.BICEP):
             from configgen.balancer_files import parse_balancer
 
@@ -103,10 +117,16 @@ def validate_files(
                     name,
                 )
             )
-    if litellm_docs or dotenv_docs or balancer_docs:
-        findings.extend(
-            run_rules("bundle", BundleTarget(tuple(litellm_docs), tuple(dotenv_docs), when, tuple(balancer_docs)))
+    if litellm_docs or dotenv_docs or balancer_docs or prometheus_docs or script_docs:
+        bundle = BundleTarget(
+            tuple(litellm_docs),
+            tuple(dotenv_docs),
+            when,
+            tuple(balancer_docs),
+            tuple(prometheus_docs),
+            tuple(script_docs),
         )
+        findings.extend(run_rules("bundle", bundle))
     if inventories or any(_names_inventories(p) for p in projects):
         from configgen.inventory import check_against_inventories
 
@@ -190,7 +210,8 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
     from configgen.dotenv import parse_dotenv
     from configgen.render import RenderError, render_environment
     from configgen.rules import run_rules
-    from configgen.rules.base import BundleTarget, DotenvTarget
+    from configgen.rules.base import BundleTarget, DotenvTarget, ScriptTarget
+    from configgen.scripts import parse_script
 
     assert loaded.project is not None
     findings: list[Finding] = []
@@ -205,12 +226,16 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
             continue
         litellm_docs = []
         dotenvs = []
+        prometheus = []
+        scripts = []
         for out, text in outputs.items():
             display = str(output_path(name, view.model, out, None, project_dir)) + " (rendered)"
-            if out.kind == "litellm_config":
+            if out.kind in ("litellm_config", "prometheus"):
                 doc, problems = load_yaml_text(text, display)
                 findings.extend(problems)
-                if doc is not None:
+                if doc is not None and out.kind == "prometheus":
+                    prometheus.append(doc)
+                elif doc is not None:
                     litellm_docs.append(doc)
                     # Azure rules already judged the project's deployments at their lines in the project.
                     findings.extend(check_litellm_doc(doc, as_of, azure=False))
@@ -218,8 +243,15 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
                 env_doc = parse_dotenv(text, display)
                 dotenvs.append(env_doc)
                 findings.extend(run_rules("dotenv", DotenvTarget(env_doc)))
-        if litellm_docs and dotenvs:
-            findings.extend(run_rules("bundle", BundleTarget(tuple(litellm_docs), tuple(dotenvs), as_of)))
+            elif out.kind == "start_script":
+                sdoc = parse_script(text, display)
+                scripts.append(sdoc)
+                findings.extend(run_rules("script", ScriptTarget(sdoc)))
+        if litellm_docs:
+            bundle = BundleTarget(
+                tuple(litellm_docs), tuple(dotenvs), as_of, (), tuple(prometheus), tuple(scripts)
+            )
+            findings.extend(run_rules("bundle", bundle))
     return findings
 
 

@@ -39,6 +39,9 @@ CORE_CHECKS: dict[str, CoreCheck] = {
         CoreCheck("yaml-too-complex", _E, "anchors expand too much, or nesting is too deep", "Documents that "
                   "expand past 500,000 nodes (a 'billion laughs' alias bomb) or nest deeper than 200 levels are "
                   "refused instead of exhausting memory or the stack."),
+        CoreCheck("yaml-unsupported", _E, "a YAML value of a kind configuration does not use", "Tagged values "
+                  "(`!!python/...`, `!!binary`, custom tags), sets and non-scalar mapping keys are refused: "
+                  "write plain strings, numbers, booleans, lists and mappings."),
         CoreCheck("schema-version", _E, "the project file format version is not supported",
                   "This configgen reads `version: 1`."),
         CoreCheck("schema-unknown-key", _E, "a key the project format does not have", "Unknown keys are errors, "

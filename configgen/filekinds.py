@@ -14,6 +14,8 @@ class Kind(str, enum.Enum):
     NGINX = "nginx"
     HAPROXY = "haproxy"
     BICEP = "bicep"
+    SCRIPT = "script"
+    PROMETHEUS = "prometheus"
     UNKNOWN = "unknown"
 
 
@@ -24,6 +26,8 @@ def kind_by_name(path: PurePath) -> Kind | None:
         return Kind.DOTENV
     if path.suffix == ".bicep":
         return Kind.BICEP
+    if path.suffix in (".sh", ".service"):
+        return Kind.SCRIPT
     if path.suffix == ".conf" or "nginx" in path.parts:
         return Kind.NGINX
     if path.suffix == ".cfg" or "haproxy" in path.parts:
@@ -38,6 +42,8 @@ def kind_by_content(data: Any) -> Kind:
     if isinstance(data, dict):
         if "model_list" in data:
             return Kind.LITELLM
+        if "scrape_configs" in data:
+            return Kind.PROMETHEUS
         if "environments" in data or ("version" in data and "resources" in data):
             return Kind.PROJECT
     return Kind.UNKNOWN

@@ -186,6 +186,34 @@ class App(_Model):
     env: dict[EnvVarName, str] = Field(default_factory=dict, description="Extra non-secret variables for server/.env.")
 
 
+class Observability(_Model):
+    """Metrics and logging of the LiteLLM proxies (rendered into litellm_settings and the start command)."""
+
+    prometheus: bool = Field(
+        False,
+        description="Serve Prometheus metrics on /metrics/ (litellm_settings.callbacks: [prometheus]; "
+        "the proxy's environment needs the prometheus-client package).",
+    )
+    metrics_auth: bool = Field(
+        True, description="/metrics requires the master key (LiteLLM's default); false sets "
+        "litellm_settings.require_auth_for_metrics_endpoint: false."
+    )
+    metrics_token_file: PathStr = Field(
+        "/etc/prometheus/secrets/litellm-{env}.token",
+        description="File Prometheus reads the bearer token for /metrics from (never inline).",
+    )
+    log_level: Literal["info", "debug", "detailed_debug"] = Field(
+        "info", description="`debug` / `detailed_debug` add the proxy's --debug / --detailed_debug flag; "
+        "detailed_debug logs every request body sent to Azure."
+    )
+    json_logs: bool = Field(False, description="Log as JSON lines (litellm_settings.json_logs).")
+    log_message_content: bool = Field(
+        False,
+        description="Let logging callbacks and error messages carry prompts and completions; false sets "
+        "turn_off_message_logging and redact_messages_in_exceptions.",
+    )
+
+
 class Outputs(_Model):
     """Where `configgen render ENV` writes, relative to the project file; `{env}` is the environment name."""
 
@@ -204,6 +232,7 @@ class Environment(_Model):
     app: App
     proxy: Proxy | None = None
     balancer: Balancer | None = None
+    observability: Observability = Observability()
     outputs: Outputs = Outputs()
 
 

@@ -112,6 +112,7 @@ def build_context(project: Project, env_name: str, env: Environment) -> dict[str
         "balancer": None,
         "app": _app_context(project, env_name, env),
         "health": {"liveness": LIVENESS_PATH, "readiness": READINESS_PATH},
+        "observability": _observability(env_name, env),
     }
     if proxy is not None:
         ctx["proxy"] = {
@@ -153,6 +154,20 @@ def build_context(project: Project, env_name: str, env: Environment) -> dict[str
             "connect_timeout": b.connect_timeout,
         }
     return ctx
+
+
+def _observability(env_name: str, env: Environment) -> dict[str, Any]:
+    o = env.observability
+    return {
+        "prometheus": o.prometheus,
+        "metrics_auth": o.metrics_auth,
+        # /metrics answers 307 to /metrics/ (litellm/proxy/proxy_server.py mounts the app at /metrics/).
+        "metrics_path": "/metrics/",
+        "token_file": o.metrics_token_file.replace("{env}", env_name),
+        "cli_flag": {"info": None, "debug": "--debug", "detailed_debug": "--detailed_debug"}[o.log_level],
+        "json_logs": o.json_logs,
+        "log_content": o.log_message_content,
+    }
 
 
 def _ident(text: str) -> str:

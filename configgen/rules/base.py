@@ -6,6 +6,7 @@ A rule is a pure function from one *target* to findings. Targets:
 - ``litellm``: one LiteLLM proxy config file (:class:`LiteLLMTarget`), hand-written or rendered;
 - ``dotenv``: one dotenv file (:class:`DotenvTarget`);
 - ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
+- ``script``: a shell script or systemd unit that starts the LiteLLM proxy (:class:`ScriptTarget`);
 - ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
 - ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
   written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
@@ -21,7 +22,7 @@ from typing import Any, Literal
 from configgen.findings import DataPath, Finding, Severity
 from configgen.yamlsource import YamlDocument
 
-Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer"]
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script"]
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,15 @@ class BundleTarget:
     as_of: dt.date
     #: parsed balancer snippets (configgen.balancer_files.BalancerDocument)
     balancers: tuple[Any, ...] = ()
+    #: Prometheus configurations (YAML with scrape_configs)
+    prometheus: tuple[YamlDocument, ...] = ()
+    #: proxy start scripts (configgen.scripts.ScriptDocument)
+    scripts: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScriptTarget:
+    doc: Any  # configgen.scripts.ScriptDocument
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,2 @@
+#!/bin/sh
+litellm --config /etc/litellm.yaml --port 4000
