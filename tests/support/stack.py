@@ -316,6 +316,9 @@ class Stack:
     def dotenv(self, env: str) -> dict[str, str]:
         return read_dotenv(self.outs[env] / "server" / ".env")
 
+    def redis_command(self, *args: str) -> object:
+        return redis_command(self.ports.redis, *args)
+
     def redis_keys(self, pattern: str = "*") -> list[str]:
         keys = redis_command(self.ports.redis, "KEYS", pattern)
         assert isinstance(keys, list)
