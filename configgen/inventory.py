@@ -400,20 +400,19 @@ def check_against_inventories(
             if not res.inventory:
                 continue
             path = loaded.path.parent / res.inventory
-            inv, problems = load_inventory(path, str(path))
-            if inv is None and any(f.line == 0 for f in problems):
-                # The file itself is missing or unreadable: say so where the project names it.
-                findings.extend(
+            if not path.is_file():
+                # Say so where the project names the file: that is the line to fix.
+                findings.append(
                     loaded.doc.finding(
                         INVALID,
                         Severity.ERROR,
                         ("resources", key, "inventory"),
-                        f.message + f" ({path})",
-                        "run `configgen inventory fetch` or `az cognitiveservices account deployment list`",
+                        f"inventory file not found: {path}",
+                        "run `configgen inventory fetch` or `az cognitiveservices account deployment list -o json`",
                     )
-                    for f in problems
                 )
                 continue
+            inv, problems = load_inventory(path, str(path))
             findings.extend(problems)
             if inv is not None:
                 names = {key.lower(), subdomain(res.endpoint)} | ({inv.account.lower()} if inv.account else set())
