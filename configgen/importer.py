@@ -425,12 +425,13 @@ def import_litellm(
                 dep["api_version"] = own
     proxy = _proxy(data, notes, aliases)
     app = _app(dotenv, aliases, proxy, notes)
+    env_notes: list[Finding] = app.pop("_notes")
     for top in data:
         if top not in ("model_list", "router_settings", "litellm_settings", "general_settings"):
             notes.add((top,), f"`{top}` is not imported", "configgen renders only what the project describes")
     project = _build_project(project_path, resources, aliases, app, proxy, env_name)
     text = _dump(project)
-    return ImportResult(text, notes.items + app.pop("_notes", []), _validate(text, project_path))
+    return ImportResult(text, notes.items + env_notes, _validate(text, project_path))
 
 
 def _today() -> dt.date:

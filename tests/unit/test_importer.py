@@ -1,0 +1,160 @@
+"""`configgen import`: Azure deployment lists into projects (comments kept), LiteLLM configs into projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from configgen.app import validate_project_file
+from configgen.cli import cli
+from configgen.dotenv import parse_dotenv
+from configgen.importer import import_azure, import_litellm
+from configgen.inventory import load_inventory
+from configgen.yamlsource import load_yaml_text
+
+ROOT = Path(__file__).parent.parent.parent
+INV = ROOT / "tests" / "inventory" / "chatsheet-prod-eastus2.json"
+EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
+AS_OF = dt.date(2026, 11, 27)
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_import_into_a_new_project_validates_and_renders_exactly_the_good_deployments(tmp_path: Path) -> None:
+    shutil.copy(INV, tmp_path / "inv.json")
+    project = tmp_path / "configgen.yaml"
+    code, out = _run(
+        [
+            "import",
+            "--from-azure",
+            str(tmp_path / "inv.json"),
+            "-p",
+            str(project),
+            "--region",
+            "eastus2",
+            "--as-of",
+            "2026-11-27",
+        ]
+    )
+    assert code == 0, out
+    result = validate_project_file(project, AS_OF)
+    assert [f for f in result.findings if f.severity.value == "error"] == []
+    code, out = _run(["render", "dev", "-p", str(project), "-o", str(tmp_path / "out"), "--as-of", "2026-11-27"])
+    assert code == 0, out
+    rendered = (tmp_path / "out" / "litellm.config.yaml").read_text()
+    models = sorted(line.split('"')[1] for line in rendered.splitlines() if line.strip().startswith("model: "))
+    # Failed (gpt-4o) and Creating (o4-mini-canary) deployments are left out.
+    assert models == ["azure/gpt-5-mini", "azure/gpt-51", "azure/text-embedding-3-large"]
+
+
+def test_import_into_an_existing_project_keeps_its_comments(tmp_path: Path) -> None:
+    inv, _ = load_inventory(INV)
+    assert inv is not None
+    text = EXAMPLE.read_text()
+    result = import_azure(text, tmp_path / "configgen.yaml", inv, inventory_ref="inv.json")
+    assert result.findings == []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            assert line in result.text
+    doc, _ = load_yaml_text(result.text, "p.yaml")
+    assert doc is not None
+    res = doc.data["resources"]["chatsheet-prod-eastus2"]
+    # The existing deployment stays as written; the others are added with Azure's values.
+    assert res["deployments"]["gpt-51"] == {
+        "model": "gpt-5.1",
+        "version": "2025-11-13",
+        "sku": "DataZoneStandard",
+        "capacity": 150,
+    }
+    assert res["deployments"]["gpt-5-mini"]["capacity"] == 100 and res["inventory"] == "inv.json"
+    assert "gpt-4o" not in res["deployments"]
+    assert doc.data["defaults"]["aliases"]["gpt-5-mini"] == {"deployments": ["chatsheet-prod-eastus2/gpt-5-mini"]}
+    assert result.added == ["chatsheet-prod-eastus2/gpt-5-mini", "chatsheet-prod-eastus2/text-embedding-3-large"]
+
+
+def test_import_refuses_to_write_a_project_with_errors(tmp_path: Path) -> None:
+    project = tmp_path / "configgen.yaml"
+    project.write_text(EXAMPLE.read_text())
+    before = project.read_text()
+    shutil.copy(INV, tmp_path / "inv.json")
+    # The example's gpt-51 on this account says DataZoneStandard/150; Azure says GlobalStandard/50.
+    code, out = _run(
+        ["import", "--from-azure", str(tmp_path / "inv.json"), "-p", str(project), "--as-of", "2026-11-27"]
+    )
+    assert code == 1 and "inventory-deployment-mismatch" in out and "not written" in out
+    assert project.read_text() == before
+
+
+SEED = """model_list:
+  - model_name: gpt-4
+    litellm_params:
+      model: azure/gpt-4o-2024-08-06 # Your Azure OpenAI deployment name
+      api_base: https://your-azure-openai-resource.openai.azure.com/
+      api_version: "2024-08-01-preview"
+      api_key: ${AZURE_OPENAI_API_KEY}
+      temperature: 0.2
+
+litellm_settings:
+  drop_params: True
+  set_verbose: True
+
+environment_variables:
+  AZURE_OPENAI_API_KEY: ${AZURE_OPENAI_API_KEY}
+"""
+
+
+def test_the_seed_setup_becomes_a_project_and_the_rest_is_reported(tmp_path: Path) -> None:
+    doc, _ = load_yaml_text(SEED, "litellm.config.yaml")
+    assert doc is not None
+    env = parse_dotenv("LITELLM_API_BASE=http://localhost:8000\nLITELLM_MODEL=gpt-4\nPORT=3001\n", "server/.env")
+    result = import_litellm(doc, tmp_path / "configgen.yaml", dotenv=env)
+    assert result.findings == []
+    project, _ = load_yaml_text(result.text, "configgen.yaml")
+    assert project is not None
+    res = project.data["resources"]["your-azure-openai-resource"]
+    assert res["endpoint"] == "https://your-azure-openai-resource.openai.azure.com"
+    assert res["auth"] == {"type": "api_key", "key_env": "AZURE_OPENAI_API_KEY"}
+    assert res["deployments"]["gpt-4o-2024-08-06"]["model"] == "gpt-4o"
+    assert res["deployments"]["gpt-4o-2024-08-06"]["version"] == "2024-08-06"
+    defaults = project.data["defaults"]
+    assert defaults["aliases"]["gpt-4"]["deployments"] == ["your-azure-openai-resource/gpt-4o-2024-08-06"]
+    assert defaults["app"] == {"mode": "proxy", "alias": "gpt-4", "env": {"PORT": "3001"}}
+    assert defaults["proxy"]["instances"] == [{"host": "localhost", "port": 8000}]
+    assert defaults["proxy"]["drop_params"] is True
+    notes = {(n.file, n.line, n.message.split(" ")[0]) for n in result.notes}
+    assert ("litellm.config.yaml", 7, "api_key") in notes  # ${...} is sent literally by LiteLLM
+    assert ("litellm.config.yaml", 8, "litellm_params.temperature") in notes
+    assert ("litellm.config.yaml", 12, "litellm_settings.set_verbose") in notes
+    assert ("litellm.config.yaml", 14, "`environment_variables`") in notes
+
+
+def test_an_inventory_supplies_what_a_litellm_config_does_not_say(tmp_path: Path) -> None:
+    inv, _ = load_inventory(INV)
+    assert inv is not None
+    cfg = (
+        "model_list:\n  - model_name: chat\n    litellm_params:\n      model: azure/gpt-51\n"
+        "      api_base: https://chatsheet-prod-eastus2.openai.azure.com\n      api_version: '2025-04-01-preview'\n"
+        "      api_key: os.environ/AZURE_KEY\n"
+    )
+    doc, _ = load_yaml_text(cfg, "litellm.config.yaml")
+    assert doc is not None
+    result = import_litellm(doc, tmp_path / "configgen.yaml", inventories=[inv])
+    project, _ = load_yaml_text(result.text, "configgen.yaml")
+    assert project is not None
+    dep = project.data["resources"]["chatsheet-prod-eastus2"]["deployments"]["gpt-51"]
+    assert dep == {"model": "gpt-5.1", "version": "2025-11-13", "sku": "GlobalStandard", "capacity": 50}
+    assert not any("guessed" in n.message for n in result.notes)
+
+
+def test_import_cli_will_not_overwrite_a_project(tmp_path: Path) -> None:
+    (tmp_path / "litellm.config.yaml").write_text(SEED)
+    (tmp_path / "configgen.yaml").write_text("keep me\n")
+    code, out = _run(["import", str(tmp_path / "litellm.config.yaml"), "-p", str(tmp_path / "configgen.yaml")])
+    assert code == 2 and "exists" in out
+    assert (tmp_path / "configgen.yaml").read_text() == "keep me\n"
