@@ -97,9 +97,25 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
     key, crt = tmp_path / "tls" / "litellm.key", tmp_path / "tls" / "litellm.crt"
     key.parent.mkdir(exist_ok=True)
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(crt),
-         "-days", "2", "-subj", "/CN=litellm.test"],
-        check=True, capture_output=True, timeout=60,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(crt),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=litellm.test",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return crt, key
 
@@ -220,8 +236,17 @@ def test_injection_is_refused_and_nothing_written(tmp_path: Path, old: str, new:
     proj.write_text(_example().replace(old, new))
     out = tmp_path / "out"
     exe = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "configgen"
-    cmd = [str(exe) if exe.exists() else "configgen", "render", "prod", "-p", str(proj), "--out", str(out),
-           "--as-of", AS_OF.isoformat()]
+    cmd = [
+        str(exe) if exe.exists() else "configgen",
+        "render",
+        "prod",
+        "-p",
+        str(proj),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF.isoformat(),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -337,7 +362,8 @@ def _assert_stream_unbuffered(port: int, handler: type[_Backend]) -> None:
         body = b'{"model": "gpt-4", "stream": true, "messages": []}'
         sock.sendall(
             b"POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
         )
         seen = b""
         while b'"first"' not in seen:
@@ -393,8 +419,10 @@ def test_haproxy_retries_dead_proxy_and_streams(tmp_path: Path, backend: tuple[i
     dead, listen = free_port(), free_port()
     files = _render_env(_local_project("haproxy", live, dead, listen), "staging", tmp_path)
     cfg = tmp_path / "haproxy.cfg"
-    cfg.write_text(HAPROXY_HEAD.replace("global\n", f"global\n    stats socket {admin_sock} level admin\n")
-                   + files["haproxy/litellm.cfg"])
+    cfg.write_text(
+        HAPROXY_HEAD.replace("global\n", f"global\n    stats socket {admin_sock} level admin\n")
+        + files["haproxy/litellm.cfg"]
+    )
     proc = start([haproxy, "-db", "-f", str(cfg)], log_path=tmp_path / "haproxy.out")
     try:
         _wait_listening(listen, proc)
@@ -429,4 +457,3 @@ def test_haproxy_retries_dead_proxy_and_streams(tmp_path: Path, backend: tuple[i
         _assert_stream_unbuffered(listen, handler)
     finally:
         stop(proc)
-
