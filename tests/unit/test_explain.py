@@ -149,3 +149,47 @@ def test_cli_broken_project_is_one_located_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["explain", "-p", str(path), "prod", "proxy"], catch_exceptions=False)
     assert result.exit_code == 1
     assert f"{path}:3:1: error: invalid YAML" in result.output
+
+
+# --- shell completion (click's protocol, as bash calls it) -----------------------------------------
+
+
+def _complete(args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(cwd)
+    words = ["configgen", *args.split(" ")]
+    env = {"_CONFIGGEN_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(words), "COMP_CWORD": str(len(words) - 1)}
+    result = CliRunner().invoke(cli, [], prog_name="configgen", env=env, catch_exceptions=False)
+    return [line.split(",", 1)[1] for line in result.output.splitlines() if line]
+
+
+def test_completion_of_commands_environments_aliases_and_settings(
+    loaded: LoadedProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cwd = loaded.path.parent
+    assert {"explain", "graph", "render", "add", "init", "schema"} <= set(_complete("", cwd, monkeypatch))
+    assert _complete("explain p", cwd, monkeypatch) == ["prod"]
+    assert _complete("graph ", cwd, monkeypatch) == ["dev", "prod"]
+    assert _complete("explain prod proxy.num", cwd, monkeypatch) == ["proxy.num_retries"]
+    assert _complete("explain prod proxy.instances.", cwd, monkeypatch) == ["proxy.instances.0", "proxy.instances.1"]
+    assert _complete("add alias x --fallback gpt", cwd, monkeypatch) == ["gpt-4", "gpt-4.1"]
+    assert _complete("add alias x -d demo", cwd, monkeypatch) == ["demo-eastus/gpt-51"]
+    assert _complete("add deployment ", cwd, monkeypatch) == ["demo-eastus"]
+
+
+def test_completion_reads_the_project_option_and_never_fails(
+    loaded: LoadedProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert _complete("graph ", elsewhere, monkeypatch) == []
+    assert _complete(f"graph -p {loaded.path} ", elsewhere, monkeypatch) == ["dev", "prod"]
+    (elsewhere / "configgen.yaml").write_text("environments: [not, a, mapping\n", encoding="utf-8")
+    assert _complete("explain ", elsewhere, monkeypatch) == []
+
+
+def test_completion_command_prints_the_shell_script() -> None:
+    result = CliRunner().invoke(cli, ["completion", "bash"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "_CONFIGGEN_COMPLETE=bash_complete" in result.output
+    result = CliRunner().invoke(cli, ["completion"], env={"SHELL": "/bin/tcsh"}, catch_exceptions=False)
+    assert result.exit_code == 2 and "cannot tell the shell" in result.output
