@@ -49,7 +49,8 @@ def balancer_token(t: ProjectTarget) -> Iterator[Finding]:
         ]
         if m.balancer.tls is not None:
             values.append((("balancer", "tls", "cert"), m.balancer.tls.cert))
-            values.append((("balancer", "tls", "key"), m.balancer.tls.key))
+            if m.balancer.kind == "nginx":  # HAProxy's `crt` takes one PEM: the key is not written there
+                values.append((("balancer", "tls", "key"), m.balancer.tls.key))
         values += [(("proxy", "instances", i, "host"), inst.host) for i, inst in enumerate(m.proxy.instances)]
         for path, value in values:
             why = _refusal(config_token, value)
