@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from configgen.filekinds import Kind, kind_by_content, kind_by_name
 from configgen.findings import Finding, Severity, has_errors, sort_findings
@@ -20,6 +18,9 @@ from configgen.plan import Action, PlannedFile
 from configgen.project import LoadedProject, load_project
 from configgen.render import output_path
 from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text, read_text
+
+if TYPE_CHECKING:
+    from configgen.render import RenderError
 
 
 @dataclass
@@ -210,7 +211,8 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
     from configgen.dotenv import parse_dotenv
     from configgen.render import RenderError, render_environment
     from configgen.rules import run_rules
-    from configgen.rules.base import BundleTarget, DotenvTarget, ScriptTarget
+    from configgen.balancer_files import parse_balancer
+    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
     from configgen.scripts import parse_script
 
     assert loaded.project is not None
@@ -228,6 +230,7 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
         dotenvs = []
         prometheus = []
         scripts = []
+        balancers = []
         for out, text in outputs.items():
             display = str(output_path(name, view.model, out, None, project_dir)) + " (rendered)"
             if out.kind in ("litellm_config", "prometheus"):
@@ -247,9 +250,13 @@ def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
                 sdoc = parse_script(text, display)
                 scripts.append(sdoc)
                 findings.extend(run_rules("script", ScriptTarget(sdoc)))
-        if litellm_docs:
+            elif out.kind in ("nginx", "haproxy", "bicep"):
+                bdoc = parse_balancer(out.kind, text, display)
+                balancers.append(bdoc)
+                findings.extend(run_rules("balancer", BalancerTarget(bdoc)))
+        if litellm_docs or dotenvs:
             bundle = BundleTarget(
-                tuple(litellm_docs), tuple(dotenvs), as_of, (), tuple(prometheus), tuple(scripts)
+                tuple(litellm_docs), tuple(dotenvs), as_of, tuple(balancers), tuple(prometheus), tuple(scripts)
             )
             findings.extend(run_rules("bundle", bundle))
     return findings

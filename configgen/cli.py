@@ -110,7 +110,13 @@ def validate(
 @cli.command()
 @click.argument("env")
 @project_option
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), help="Write under DIR instead of the project's `outputs:` paths.")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write under DIR instead of the project's `outputs:` paths.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file on disk differs from what would be rendered.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what changes (secrets redacted).")
 @click.option("--dry-run", is_flag=True, help="Show the plan, write nothing.")

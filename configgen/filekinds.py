@@ -7,7 +7,7 @@ from pathlib import PurePath
 from typing import Any
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     PROJECT = "project"
     LITELLM = "litellm"
     DOTENV = "dotenv"

@@ -115,6 +115,16 @@ class Resource(_Model):
         None,
         description="JSON file from `az cognitiveservices account deployment list` to check deployments against.",
     )
+    subscription_id: str | None = Field(
+        None,
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="Azure subscription (GUID) of the resource, for `configgen inventory fetch`.",
+    )
+    resource_group: str | None = Field(
+        None,
+        pattern=r"^[-\w._()]{1,90}$",
+        description="Resource group of the resource, for `configgen inventory fetch`.",
+    )
 
 
 class Alias(_Model):

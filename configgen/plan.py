@@ -10,7 +10,7 @@ from pathlib import Path
 from configgen.render import edited_since_generated
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     CREATE = "create"
     UNCHANGED = "unchanged"
     CHANGE = "change"

@@ -13,6 +13,9 @@ _TARGETS = {
     "litellm": "LiteLLM proxy configs",
     "dotenv": ".env files",
     "bundle": "files checked together",
+    "balancer": "nginx / HAProxy / Bicep load-balancer snippets",
+    "script": "scripts and systemd units that start the proxy",
+    "inventory": "configs against Azure deployment inventories",
 }
 
 

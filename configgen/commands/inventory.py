@@ -73,8 +73,6 @@ def fetch(
 
     from configgen.arm import API_VERSION, ArmClient, ArmError, token_from_az_output
 
-    if not subscription or not resource_group:
-        raise click.UsageError("give --subscription and --resource-group (the project does not hold them yet)")
     if token_file is not None:
         token = token_from_az_output(token_file.read())
         source = "--token-file"
@@ -86,11 +84,17 @@ def fetch(
     if not arm_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise click.UsageError("--arm-url must be https:// (plain http only to localhost, for tests)")
     targets = _targets(env, project, account, out)
+    missing = [acct for acct, _, sub, rg in targets if not (subscription or sub) or not (resource_group or rg)]
+    if missing:
+        raise click.UsageError(
+            f"no subscription / resource group for {', '.join(missing)}: give --subscription and --resource-group, "
+            "or set `subscription_id` and `resource_group` on the resource in the project file"
+        )
     client = ArmClient(token, base_url=arm_url, api_version=api_version or API_VERSION, timeout=timeout)
     failed = False
-    for acct, path in targets:
+    for acct, path, sub, rg in targets:
         try:
-            items = client.list_deployments(subscription, resource_group, acct)
+            items = client.list_deployments(subscription or sub or "", resource_group or rg or "", acct)
         except ArmError as exc:
             click.echo(f"configgen: inventory fetch {acct}: {exc.message}", err=True)
             failed = True
@@ -100,12 +104,16 @@ def fetch(
     sys.exit(1 if failed else 0)
 
 
-def _targets(env: str | None, project: Path | None, account: str | None, out: Path | None) -> list[tuple[str, Path]]:
-    """(account, inventory path) to fetch: --account alone, or every resource ENV's aliases use."""
+Target = tuple[str, Path, str | None, str | None]
+
+
+def _targets(env: str | None, project: Path | None, account: str | None, out: Path | None) -> list[Target]:
+    """(account, inventory path, subscription, resource group) to fetch: --account alone, or every
+    resource ENV's aliases use (subscription and resource group from the project, when it has them)."""
     from urllib.parse import urlsplit
 
     if account is not None:
-        return [(account, out or Path(f"{account}.json"))]
+        return [(account, out or Path(f"{account}.json"), None, None)]
     if env is None:
         raise click.UsageError("give ENV (fetch its resources) or --account NAME")
     from configgen.project import find_project_file, load_project
@@ -123,18 +131,18 @@ def _targets(env: str | None, project: Path | None, account: str | None, out: Pa
     model = loaded.envs[env].model
     assert model is not None
     used = {ref.partition("/")[0] for alias in model.aliases.values() for ref in alias.deployments}
-    targets = []
+    targets: list[Target] = []
     for key in sorted(used):
         res = loaded.project.resources.get(key)
         if res is None:
             continue
         acct = (urlsplit(res.endpoint).hostname or key).split(".")[0]
         inv = path.parent / res.inventory if res.inventory else path.parent / "inventory" / f"{key}.json"
-        targets.append((acct, inv))
+        targets.append((acct, inv, res.subscription_id, res.resource_group))
     if out is not None:
         if len(targets) != 1:
             raise click.UsageError(f"--out names one file, but {env} uses {len(targets)} resources")
-        targets = [(targets[0][0], out)]
+        targets = [(targets[0][0], out, targets[0][2], targets[0][3])]
     return targets
 
 

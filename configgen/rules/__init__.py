@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from configgen.rules.base import REGISTRY, Rule, run_rules
 
-__all__ = ["REGISTRY", "Rule", "run_rules", "load_all"]
+__all__ = ["REGISTRY", "Rule", "load_all", "run_rules"]
 
 
 def load_all() -> dict[str, Rule]:

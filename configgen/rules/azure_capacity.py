@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from configgen.catalog import load_catalog
 from configgen.findings import Finding, Severity
 from configgen.rules.base import AzureUse, rule
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from configgen.catalog import ModelVersion, load_catalog
+from configgen.catalog import ModelVersion
 from configgen.findings import Finding, Severity
 from configgen.rules.base import AzureUse, Located, rule
 
@@ -17,7 +17,8 @@ RETIREMENT_WARNING_DAYS = 90
 def _model_version(use: AzureUse) -> ModelVersion | None:
     if not isinstance(use.model.value, str) or not isinstance(use.model_version.value, str):
         return None
-    return use.get_catalog().model_version(use.model.value, use.model_version.value)
+    found: ModelVersion | None = use.get_catalog().model_version(use.model.value, use.model_version.value)
+    return found
 
 
 def _sku_class(use: AzureUse) -> str | None:

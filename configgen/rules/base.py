@@ -7,6 +7,7 @@ A rule is a pure function from one *target* to findings. Targets:
 - ``dotenv``: one dotenv file (:class:`DotenvTarget`);
 - ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
 - ``script``: a shell script or systemd unit that starts the LiteLLM proxy (:class:`ScriptTarget`);
+- ``inventory``: configs checked against Azure deployment inventories (configgen.inventory.InventoryTarget);
 - ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
 - ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
   written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
@@ -22,7 +23,7 @@ from typing import Any, Literal
 from configgen.findings import DataPath, Finding, Severity
 from configgen.yamlsource import YamlDocument
 
-Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script"]
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory"]
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,16 @@ class DotenvDocument:
                 found = e  # last one wins, as in python-dotenv and Node's dotenv with override
         return found
 
-    def finding(self, rule_id: str, severity: Severity, entry: DotenvEntry | None, message: str, hint: str = "", *, on_value: bool = False) -> Finding:
+    def finding(
+        self,
+        rule_id: str,
+        severity: Severity,
+        entry: DotenvEntry | None,
+        message: str,
+        hint: str = "",
+        *,
+        on_value: bool = False,
+    ) -> Finding:
         if entry is None:
             return Finding(rule_id, severity, message, hint, self.file, 0, 0, ())
         col = entry.value_column if on_value else entry.column

@@ -69,7 +69,7 @@ def metrics_inline_token(target: BundleTarget) -> Iterator[Finding]:
     it from a file (`authorization.credentials_file`); written inline it ends up in version control."""
     for doc, i, job in _jobs(target):
         auth = job.get("authorization")
-        inline = ("bearer_token",) if "bearer_token" in job else ()
+        inline: tuple[str, ...] = ("bearer_token",) if "bearer_token" in job else ()
         if isinstance(auth, dict) and "credentials" in auth:
             inline = ("authorization", "credentials")
         if inline:

@@ -6,9 +6,8 @@ list``, ARM ``Deployments_List``) is the truth these rules judge by. See :mod:`c
 file format and ``docs/inventory.md`` for usage.
 
 These rules take an :class:`configgen.inventory.InventoryTarget`, built by
-:func:`configgen.inventory.check_against_inventories` only when inventories are given. The rule registry
-has no ``inventory`` target kind yet, so they are registered under :data:`TARGET` (``bundle``) and do
-nothing for any other target object; ``configgen rules`` lists and documents them like every rule.
+:func:`configgen.inventory.check_against_inventories` only when inventories are given. They are
+registered under the ``inventory`` target; ``configgen rules`` lists and documents them like every rule.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTa
 from configgen.rules.base import AzureUse, Target, rule
 from configgen.suggest import hint_for
 
-TARGET: Target = "bundle"
+TARGET: Target = "inventory"
 INVENTORY_RULES = frozenset(
     {
         "inventory-deployment-missing",

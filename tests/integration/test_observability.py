@@ -4,7 +4,6 @@ the rendered Prometheus settings (a real Prometheus server), and see LiteLLM's r
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -190,4 +189,4 @@ def test_real_prometheus_scrapes_the_proxy_with_the_rendered_job(rendered: dict[
         assert result and result[0]["value"][1] == "1", (result, (work / "prometheus.log").read_text()[-2000:])
     finally:
         procs.stop(proc)
-    assert os.path.exists(rendered["token_file"])
+    assert Path(rendered["token_file"]).exists()
