@@ -66,6 +66,19 @@ def validate_files(
                 loaded, project_findings = _check_project(path, when, doc)
                 projects.append(loaded)
                 findings.extend(project_findings)
+            elif not isinstance(doc.data, dict):
+                what = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+                findings.append(
+                    Finding(
+                        "yaml-not-a-mapping",
+                        Severity.ERROR,
+                        f"YAML document is {what}",
+                        "configgen projects, LiteLLM configs and Prometheus configs are mappings of keys",
+                        name,
+                        1,
+                        1,
+                    )
+                )
             else:
                 findings.append(
                     Finding(
@@ -208,10 +221,10 @@ def project_catalog(project: Project) -> Any:
 
 def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
     """Defence in depth: what configgen renders must pass the same rules as a hand-written config."""
+    from configgen.balancer_files import parse_balancer
     from configgen.dotenv import parse_dotenv
     from configgen.render import RenderError, render_environment
     from configgen.rules import run_rules
-    from configgen.balancer_files import parse_balancer
     from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
     from configgen.scripts import parse_script
 
@@ -307,7 +320,7 @@ def render(
     """
     from configgen.plan import plan_files
     from configgen.render import RenderError, render_environment
-    from configgen.write import write_all
+    from configgen.write import WriteError, write_all
 
     when = as_of or dt.date.today()
     if not project_path.exists():
@@ -322,6 +335,10 @@ def render(
             f"no environment `{env_name}` in {project_path}; "
             + hint_for(env_name, names, "environments: " + ", ".join(names))
         )
+    if loaded.project is not None and not has_errors(result.findings) and _names_inventories(loaded):
+        from configgen.inventory import check_against_inventories
+
+        result.findings = sort_findings([*result.findings, *check_against_inventories([], [loaded], [], when)])
     if has_errors(result.findings) or loaded.project is None:
         return result
     view = loaded.envs[env_name]
@@ -346,12 +363,17 @@ def render(
     edited = [f for f in changed if f.hand_edited]
     if edited and not force:
         for f in edited:
+            from configgen.render import split_header
+
+            ours = split_header(f.old or "")[0] is not None
             result.findings.append(
                 Finding(
                     "render-hand-edited",
                     Severity.ERROR,
-                    "this generated file was edited by hand since configgen wrote it; not overwriting it",
-                    "move the change into the project file, or run again with --force to discard it",
+                    "this generated file was edited by hand since configgen wrote it; not overwriting it"
+                    if ours
+                    else "this file was not written by configgen; not overwriting it",
+                    "move the change into the project file, or run again with --force to replace it (diff below)",
                     str(f.path),
                     1,
                     1,
@@ -359,5 +381,11 @@ def render(
             )
         return result
     if not dry_run:
-        result.written = write_all(result.files)
+        try:
+            result.written = write_all(result.files)
+        except WriteError as exc:
+            result.findings.append(
+                Finding("write-failed", Severity.ERROR, f"cannot write: {exc.message}; no file was changed",
+                        "check the folder's permissions and free space", str(exc.path), 1, 1)
+            )
     return result

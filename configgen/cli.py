@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from configgen import __version__
+from configgen.commands.completion import complete_env
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -108,7 +109,7 @@ def validate(
 
 
 @cli.command()
-@click.argument("env")
+@click.argument("env", shell_complete=complete_env)
 @project_option
 @click.option(
     "-o",
@@ -150,6 +151,10 @@ def render(
     if result.findings and (_format(fmt) != "text" or any(f.severity.value != "info" for f in result.findings)):
         _emit(result.findings, fmt)
     cwd = Path.cwd()
+    refused = [f for f in result.files if f.hand_edited and not force and not check and not result.written]
+    for f in refused:
+        # What --force would do to the edited file: the hand edit shows as removed lines.
+        click.echo(f.diff(_rel(f.path, cwd)), nl=False, err=_format(fmt) != "text")
     for f in result.files:
         shown = _rel(f.path, cwd)
         if check:

@@ -34,6 +34,9 @@ CORE_CHECKS: dict[str, CoreCheck] = {
                   "nginx / HAProxy / Bicep snippets."),
         CoreCheck("yaml-syntax", _E, "the YAML cannot be parsed", "Reported at the line and column where the "
                   "parser stopped. Tabs cannot indent YAML; a file must hold a single document."),
+        CoreCheck("yaml-not-a-mapping", _E, "a YAML file given to validate is empty or not a mapping",
+                  "Every YAML file configgen checks (project, LiteLLM config, Prometheus config) is a mapping of "
+                  "keys; an empty file or a bare list or string is most likely the wrong file or a truncated one."),
         CoreCheck("yaml-duplicate-key", _E, "a mapping has the same key twice", "YAML parsers keep only one of "
                   "the two values (PyYAML, which LiteLLM uses, silently keeps the last): merge the entries."),
         CoreCheck("yaml-too-complex", _E, "anchors expand too much, or nesting is too deep", "Documents that "
@@ -56,8 +59,12 @@ CORE_CHECKS: dict[str, CoreCheck] = {
         CoreCheck("render-failed", _E, "a value cannot be written safely into an output file",
                   "Every value passes through an escaper for its output language (YAML, dotenv, nginx/HAProxy "
                   "token, Bicep); a value it cannot represent stops the render before anything is written."),
-        CoreCheck("render-hand-edited", _E, "a generated file was edited by hand since it was generated",
-                  "Its body no longer matches the sha256 in its header. configgen does not overwrite it: move the "
-                  "change into the project file, or render with --force to discard it (see the diff with --diff)."),
+        CoreCheck("render-hand-edited", _E, "an output file was edited by hand, or was not written by configgen",
+                  "Its body no longer matches the sha256 in its header, or it has no configgen header at all. "
+                  "configgen does not overwrite it and shows the diff: move the change into the project file, or "
+                  "render with --force to replace it."),
+        CoreCheck("write-failed", _E, "an output file could not be written",
+                  "Permissions, a full disk, a path that is not a folder. Writes are all-or-nothing: when one file "
+                  "fails, the files already replaced are restored."),
     )
 }

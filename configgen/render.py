@@ -74,8 +74,41 @@ def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | No
 
 def _jinja_env(template_dirs: list[Path]) -> Any:
     # Imported here: jinja2 is only paid for by commands that render.
+    import os
+
     import jinja2
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        """Project templates: only files whose real path (symlinks resolved) is inside their folder.
+
+        `followlinks=False` only affects listing; opening `../x` or a symlink to /etc/passwd would
+        otherwise work. Refusing (rather than falling back to the built-in) makes the attempt visible.
+        """
+
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = os.path.realpath(filename)
+            roots = [os.path.realpath(root) for root in self.searchpath]
+            if not any(real.startswith(root + os.sep) for root in roots):
+                raise SecurityError(f"template {template} resolves outside the templates folder")
+            return source, filename, uptodate
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        """The sandbox bounds range(); also bound `*` and `**`, so `'a' * 10**9` cannot eat memory."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and right > 64:
+                raise SecurityError("exponent too large in a template")
+            if operator == "*":
+                sizes = [len(x) for x in (left, right) if isinstance(x, str | list | tuple)]
+                counts = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
+                if sizes and counts and sizes[0] * max(counts[0], 0) > 1_000_000:
+                    raise SecurityError("a template tried to build a huge value")
+            return super().call_binop(context, operator, left, right)
 
     def finalize(value: object) -> object:
         if isinstance(value, Escaped):
@@ -85,9 +118,9 @@ def _jinja_env(template_dirs: list[Path]) -> Any:
             "(use one of: " + ", ".join(sorted(FILTERS)) + ")"
         )
 
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs], followlinks=False)]
+    loaders: list[jinja2.BaseLoader] = [ConfinedLoader([str(d) for d in template_dirs], followlinks=False)]
     loaders.append(jinja2.PackageLoader("configgen", "templates"))
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -124,6 +157,8 @@ def render_environment(
             raise RenderError(out.relpath, f"a value cannot be written safely: {exc}") from exc
         except jinja2.TemplateError as exc:
             raise RenderError(out.relpath, f"template {out.template}: {exc}") from exc
+        except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
+            raise RenderError(out.relpath, f"template {out.template} failed: {type(exc).__name__}: {exc}") from exc
         rendered[out] = with_header(body, out.comment, source_name, env_name)
     return rendered
 

@@ -39,13 +39,7 @@ SECRETS = (
 
 # Known gaps, each with the change it needs (see the issue-7 report). strict: the day the change
 # lands, the XPASS fails and the entry must be removed.
-KNOWN_GAPS = {
-    ("file", "empty.yaml"): "app.validate_files: a YAML file that is empty or not a mapping is only a warning",
-    ("file", "comments-only.yaml"): "app.validate_files: a YAML file that is empty or not a mapping is only a warning",
-    ("file", "wrong-top-level-list.yaml"): "app.validate_files: a YAML file that is not a mapping is only a warning",
-    ("file", "wrong-top-level-scalar.yaml"): "app.validate_files: a YAML file that is not a mapping is only a warning",
-    ("render", "missing-inventory.yaml"): "app.render does not check the inventories `validate -p` checks",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @dataclass

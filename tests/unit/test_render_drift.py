@@ -100,7 +100,6 @@ def test_hand_edited_file_is_never_overwritten_without_force(project: Path) -> N
     assert _render("--check")[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="cli.render prints diffs only with --diff; issue 5 wants the diff on refusal")
 def test_refusal_shows_the_hand_edit_as_a_diff(project: Path) -> None:
     _render()
     conf = project.parent / "deploy/prod/nginx/litellm.conf"
@@ -110,7 +109,6 @@ def test_refusal_shows_the_hand_edit_as_a_diff(project: Path) -> None:
     assert "-# tuned by hand\n" in out
 
 
-@pytest.mark.xfail(strict=True, reason="plan.hand_edited is False for a file without a configgen header")
 def test_a_file_configgen_did_not_write_is_not_overwritten_without_force(project: Path) -> None:
     conf = project.parent / "deploy/prod/nginx/litellm.conf"
     conf.parent.mkdir(parents=True)
