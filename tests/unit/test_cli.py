@@ -116,3 +116,8 @@ def test_every_finding_id_in_the_code_is_documented() -> None:
     for path in (ROOT / "configgen").rglob("*.py"):
         emitted |= set(re.findall(r'"((?:yaml|file|schema|render)-[a-z-]+)"', path.read_text()))
     assert emitted - known == set()
+
+
+def test_readme_shows_the_current_prod_topology(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", "-p", str(EXAMPLE), "prod", "--markdown"]) == 0
+    assert capsys.readouterr().out in (ROOT / "README.md").read_text()
