@@ -1,0 +1,404 @@
+"""Time configgen as whole processes and print a markdown table against the issue's targets.
+
+    .venv/bin/python bench/run.py                      # the table (a few minutes at most)
+    .venv/bin/python bench/run.py --sizes 100,1000     # skip the 5,000-deployment row
+    .venv/bin/python bench/run.py --configgen "/path/to/python -m configgen"
+
+Every figure is the median wall-clock time (time.perf_counter around the child process) of
+``--runs`` runs after ``--warmup`` discarded ones. Peak memory is the child's own ru_maxrss, read with
+os.wait4 on that child: the per-process equivalent of getrusage(RUSAGE_CHILDREN) in a fresh wrapper,
+without a wrapper's start-up inside the wall time. A command slower than ``--budget`` / runs is run
+fewer times (the table says how many), so the script stays within minutes while configgen is slow.
+
+The anchor is what people use for this today: check-jsonschema validating the rendered
+litellm.config.yaml against bench/schemas/litellm-config.schema.json. Only the standard library is
+used here; bench/make_project.py generates the large projects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from make_project import env_names, make_project
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+EXAMPLE = REPO / "examples" / "chatsheetai" / "configgen.yaml"
+SCHEMA = BENCH / "schemas" / "litellm-config.schema.json"
+AS_OF = "2026-11-27"
+MIB = 1024 * 1024
+
+#: Runs configgen with the yamlsource size limits raised, for projects larger than configgen reads
+#: (5,000 deployments is about 750 KB and 50,000 YAML nodes): argv after -c are configgen's.
+RAISED_LIMITS = (
+    "import sys\n"
+    "import configgen.yamlsource as y\n"
+    "y.MAX_BYTES *= 16; y.MAX_PARSED_NODES *= 16; y.MAX_NODES *= 16\n"
+    "from configgen.cli import main\n"
+    "sys.argv[0] = 'configgen'\n"
+    "sys.exit(main())\n"
+)
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    maxrss: int  # bytes
+    rc: int
+    stderr: str = ""
+
+
+@dataclass
+class Measure:
+    """Several runs of one figure (each run may be a sequence of processes, e.g. one per environment)."""
+
+    samples: list[Sample] = field(default_factory=list)
+    failed: str = ""
+    #: everything the failing run printed (the table shows only its first line)
+    output: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def peak(self) -> int:
+        return max(s.maxrss for s in self.samples)
+
+    @property
+    def runs(self) -> int:
+        return len(self.samples)
+
+
+def run_once(cmd: Sequence[str], cwd: Path) -> Sample:
+    """One child process: wall clock around it, and its own rusage (CPU, peak RSS) from wait4."""
+    with tempfile.TemporaryFile() as err:  # stdout too: validate reports its findings there
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    # Linux reports ru_maxrss in KiB.
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, proc.returncode, text)
+
+
+def run_sequence(cmds: Sequence[Sequence[str]], cwd: Path) -> Sample:
+    parts = [run_once(c, cwd) for c in cmds]
+    bad = next((p for p in parts if p.rc != 0), None)
+    return Sample(
+        sum(p.wall for p in parts),
+        sum(p.cpu for p in parts),
+        max(p.maxrss for p in parts),
+        bad.rc if bad else 0,
+        bad.stderr if bad else "",
+    )
+
+
+def measure(cmds: Sequence[Sequence[str]], cwd: Path, args: argparse.Namespace, ok_codes: Sequence[int] = (0,)) -> Measure:
+    m = Measure()
+    warm: Sample | None = None
+    for _ in range(args.warmup):
+        warm = run_sequence(cmds, cwd)
+        if warm.rc not in ok_codes:
+            m.failed, m.output = f"exit {warm.rc}: {_first_line(warm.stderr)}", warm.stderr
+            return m
+    runs = args.runs
+    if warm is not None and warm.wall * runs > args.budget:
+        runs = max(1, int(args.budget // warm.wall))
+        if warm.wall > args.budget:
+            m.samples.append(warm)  # too slow to repeat: the warm-up is the one sample
+            return m
+    for _ in range(runs):
+        s = run_sequence(cmds, cwd)
+        if s.rc not in ok_codes:
+            m.failed, m.output = f"exit {s.rc}: {_first_line(s.stderr)}", s.stderr
+            return m
+        m.samples.append(s)
+    return m
+
+
+def _first_line(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return (lines[0][:160] if lines else "no output").replace("|", "\\|")
+
+
+# --- the machine ---------------------------------------------------------------------------------
+
+
+def machine(python: Sequence[str]) -> list[str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    version = subprocess.run(
+        [*python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    where = subprocess.run(
+        [*python, "-c", "import configgen, pathlib; print(pathlib.Path(configgen.__file__).parent.parent)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", where or str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"- CPU: {cpu}; {os.cpu_count()} cores ({usable} usable)",
+        f"- Python {version} ({platform.system()} {platform.release()})",
+        f"- configgen from {where or 'unknown'} ({commit or 'not a git checkout'})",
+        f"- load average when the run started (1/5/15 min): {load}",
+    ]
+
+
+# --- formatting ----------------------------------------------------------------------------------
+
+
+def fmt_s(m: Measure | None) -> str:
+    if m is None:
+        return "–"
+    if m.failed:
+        return f"failed ({m.failed})"
+    note = "" if m.runs >= 5 else f", {m.runs} run{'s' if m.runs > 1 else ''}"
+    return f"{m.wall:.3f} s (cpu {m.cpu:.3f}{note})"
+
+
+def fmt_mib(m: Measure | None) -> str:
+    if m is None or m.failed or not m.samples:
+        return "–"
+    return f"{m.peak / MIB:.0f} MiB"
+
+
+def verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("meets" if ok else "**misses**")
+
+
+def within(m: Measure, limit: float) -> bool | None:
+    return None if m.failed or not m.samples else m.wall <= limit
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    default_python = str(Path(sys.executable))
+    parser.add_argument(
+        "--configgen",
+        help="command that runs configgen, split like a shell would (default: the `configgen` script next to "
+        "--python, else `PYTHON -m configgen`)",
+    )
+    parser.add_argument("--python", default=default_python, help="interpreter with configgen installed (default: this one)")
+    parser.add_argument(
+        "--check-jsonschema", dest="anchor", help="check-jsonschema command (default: next to --python, else on PATH)"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per figure (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="discarded runs before measuring (default 1)")
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per figure before runs are cut (default 20)")
+    parser.add_argument("--sizes", default="100,1000,5000", help="deployment counts for the scaling rows")
+    parser.add_argument("--project", type=Path, default=EXAMPLE, help="small project for the start-up figures")
+    parser.add_argument("--note", action="append", default=[], help="extra line for the Machine section (repeatable)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+
+    python = [args.python]
+    bindir = Path(args.python).parent
+    if args.configgen:
+        configgen = shlex.split(args.configgen)
+    elif (bindir / "configgen").exists():
+        configgen = [str(bindir / "configgen")]
+    else:
+        configgen = [*python, "-m", "configgen"]
+    if args.anchor:
+        anchor_cmd = shlex.split(args.anchor)
+    else:
+        found = bindir / "check-jsonschema"
+        anchor_cmd = [str(found)] if found.exists() else [shutil.which("check-jsonschema") or "check-jsonschema"]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    print("## Machine\n")
+    print("\n".join([*machine(python), *(f"- {n}" for n in args.note)]))
+    started = time.perf_counter()
+
+    with tempfile.TemporaryDirectory(prefix="configgen-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        project = args.project.resolve()
+        rows: list[tuple[str, str, str, str, str]] = []
+
+        def anchor_for(project_file: Path, env: str, tag: str) -> Measure | None:
+            out = tmp / f"anchor-{tag}"
+            rendered = subprocess.run(
+                [*configgen, "render", env, "-p", str(project_file), "-o", str(out), "--as-of", AS_OF, "--force"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            config = out / "litellm.config.yaml"
+            if not config.exists():
+                print(f"\n(no anchor for {tag}: render failed: {_first_line(rendered.stderr)})", file=sys.stderr)
+                return None
+            return measure([[*anchor_cmd, "--schemafile", str(SCHEMA), str(config)]], tmp, args)
+
+        floor = measure([[*python, "-c", "pass"]], tmp, args)
+        helpm = measure([[*configgen, "--help"]], tmp, args)
+        example_envs = _env_names(project)
+        anchor = anchor_for(project, example_envs[-1] if "prod" not in example_envs else "prod", "example")
+        val = measure([[*configgen, "validate", "-p", str(project), "--as-of", AS_OF]], tmp, args)
+
+        ok_half = None if anchor is None or anchor.failed or val.failed else val.wall <= anchor.wall / 2
+        rows.append(("Python start-up (`python -c pass`): the floor", "≈ 0.01 s", fmt_s(floor), "–", "–"))
+        rows.append(("`configgen --help`", "≤ 0.10 s", fmt_s(helpm), "–", verdict(within(helpm, 0.10))))
+        both = None if within(val, 0.15) is None else bool(within(val, 0.15) and ok_half is not False)
+        half = "" if ok_half is None or anchor is None else f"; {val.wall / anchor.wall:.2f}× the anchor"
+        rows.append((
+            f"`configgen validate` the example ({len(example_envs)} environments){half}",
+            "≤ 0.15 s and ≤ ½ anchor",
+            fmt_s(val),
+            fmt_s(anchor),
+            verdict(both),
+        ))
+        if not val.failed and not floor.failed:
+            rows.append(("validate the example: above the floor", "–", f"{val.wall - floor.wall:.3f} s", "–", "–"))
+
+        scaling: list[tuple[int, int, Measure, Measure, bool]] = []
+        for n in sizes:
+            text = make_project(n)
+            path = tmp / f"project-{n}.yaml"
+            path.write_text(text, encoding="utf-8")
+            envs = env_names(3)
+            cmd = [*configgen, "validate", "-p", str(path), "--as-of", AS_OF]
+            v = measure([cmd], tmp, args)
+            raised = False
+            if "[file-too-large]" in v.output or "[yaml-too-complex]" in v.output:
+                # Over configgen's file limits: measure the same work with the limits raised.
+                base = [*python, "-c", RAISED_LIMITS]
+                v = measure([[*base, "validate", "-p", str(path), "--as-of", AS_OF]], tmp, args)
+                raised = True
+            else:
+                base = configgen
+            renders = [
+                [*base, "render", e, "-p", str(path), "-o", str(tmp / f"out-{n}" / e), "--as-of", AS_OF, "--force"]
+                for e in envs
+            ]
+            r = measure(renders, tmp, args)
+            scaling.append((n, len(text.encode()), v, r, raised))
+            if n == 1000:
+                a = anchor_for(path, envs[0], "1000")
+                rows.append((
+                    "validate 1,000 deployments / 50 resources / 3 environments",
+                    "≤ 1.0 s",
+                    fmt_s(v),
+                    fmt_s(a),
+                    verdict(within(v, 1.0)),
+                ))
+                rows.append((
+                    "render all 3 environments of it (one `render ENV` each)",
+                    "≤ 1.5 s",
+                    fmt_s(r),
+                    "–",
+                    verdict(within(r, 1.5)),
+                ))
+                peak = max((m.peak for m in (v, r) if m.samples and not m.failed), default=0)
+                rows.append((
+                    "peak memory of any one process for it",
+                    "≤ 100 MiB",
+                    f"{peak / MIB:.0f} MiB" if peak else "–",
+                    fmt_mib(a),
+                    verdict(peak <= 100 * MIB if peak else None),
+                ))
+
+    print("\n## Targets\n")
+    print("| figure | target | measured (median wall) | anchor: check-jsonschema | verdict |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+    if scaling:
+        print("\n## Scaling (50 resources, 3 environments)\n")
+        print("| deployments | project size | validate | ratio | render 3 envs | ratio | peak memory |")
+        print("|---|---|---|---|---|---|---|")
+        prev: tuple[int, Measure, Measure] | None = None
+        for n, size, v, r, raised in scaling:
+            vr = rr = "–"
+            if prev is not None:
+                pn, pv, pr = prev
+                if not (v.failed or pv.failed):
+                    vr = f"{v.wall / pv.wall:.1f}× for {n / pn:.0f}× N"
+                if not (r.failed or pr.failed):
+                    rr = f"{r.wall / pr.wall:.1f}× for {n / pn:.0f}× N"
+            peak = max((m.peak for m in (v, r) if m.samples and not m.failed), default=0)
+            label = f"{n:,}" + (" (limits raised¹)" if raised else "")
+            print(
+                f"| {label} | {size / 1024:.0f} KiB | {fmt_s(v)} | {vr} | {fmt_s(r)} | {rr} | "
+                f"{peak / MIB:.0f} MiB |"
+            )
+            prev = (n, v, r)
+        marginal = _marginal(scaling)
+        if marginal:
+            print("\nMarginal cost per deployment (linear growth keeps these equal): " + marginal)
+        if any(s[4] for s in scaling):
+            print(
+                "\n¹ configgen refuses this project (more than yamlsource.MAX_BYTES = 512 KiB or MAX_PARSED_NODES "
+                "= 40,000); measured through `python -c` with those limits raised 16×."
+            )
+    print(f"\nBenchmark took {time.perf_counter() - started:.0f} s; load average at the end: "
+          + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
+    return 0
+
+
+def _marginal(scaling: list[tuple[int, int, Measure, Measure, bool]]) -> str:
+    parts = []
+    for (n0, _, v0, r0, _), (n1, _, v1, r1, _) in itertools.pairwise(scaling):
+        if v0.failed or v1.failed or r0.failed or r1.failed:
+            continue
+        dv = (v1.wall - v0.wall) / (n1 - n0) * 1000
+        dr = (r1.wall - r0.wall) / (n1 - n0) * 1000
+        parts.append(f"{n0:,}→{n1:,}: validate {dv:.2f} ms, render {dr:.2f} ms")
+    return "; ".join(parts)
+
+
+def _env_names(project: Path) -> list[str]:
+    """Environment names of a project file, read without YAML (the bench uses only the standard library)."""
+    names: list[str] = []
+    inside = False
+    for line in project.read_text(encoding="utf-8").splitlines():
+        if line.startswith("environments:"):
+            inside = True
+            continue
+        if inside:
+            if line and not line[0].isspace() and not line.startswith("#"):
+                break
+            stripped = line.strip()
+            if line.startswith("  ") and not line.startswith("   ") and stripped.endswith(":") and not stripped.startswith("#"):
+                names.append(stripped[:-1])
+    return names or ["prod"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
