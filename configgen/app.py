@@ -203,11 +203,29 @@ def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tupl
         # Even a file that fails the schema must not hide a pasted key.
         findings.extend(run_rules("project", target, only={"project-inline-secret"}))
         return loaded, findings
-    findings.extend(run_rules("project", target))
+    findings.extend(_merge_environments(run_rules("project", target), list(envs)))
     catalog = project_catalog(loaded.project)
     for use in project_azure_uses(loaded.doc, loaded.project, as_of):
         findings.extend(run_rules("azure", replace(use, catalog=catalog)))
     return loaded, findings
+
+
+def _merge_environments(findings: list[Finding], env_names: list[str]) -> list[Finding]:
+    """A mistake in `defaults` shows in every environment that inherits it: report it once, at its
+    line, naming the environments, instead of once per environment."""
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule, f.severity, f.file, f.line, f.column), []).append(f)
+    merged: list[Finding] = []
+    for group in groups.values():
+        first = group[0]
+        named = [n for n in env_names if any(f"environment {n}" in g.message for g in group)]
+        if len(group) == 1 or len(named) < 2 or f"environment {named[0]}" not in first.message:
+            merged.extend(group if len({g.message for g in group}) > 1 and len(named) < 2 else [first])
+            continue
+        message = first.message.replace(f"environment {named[0]}", "environments " + ", ".join(named), 1)
+        merged.append(replace(first, message=message))
+    return merged
 
 
 def project_catalog(project: Project) -> Any:

@@ -107,9 +107,16 @@ def findings_from_error(
     out: list[Finding] = []
     for e in err.errors(include_url=False):
         loc = tuple(e["loc"])
-        path = _data_path(data, loc)
         etype = e["type"]
         value = e.get("input")
+        if loc and loc[-1] == "[key]":
+            # A mapping key (a resource, deployment or alias name) that breaks its naming rule.
+            path = _data_path(data, loc[:-1])
+            rule_text = _PATTERN_HELP.get(e.get("ctx", {}).get("pattern", ""), "a valid name")
+            out.append(doc.finding("schema-value", Severity.ERROR, origin(path), f"name {_show(value)} is not valid",
+                                   f"use {rule_text}", key=True))
+            continue
+        path = _data_path(data, loc)
         src = origin(path)
         key = path[-1] if path else ""
         if etype == "extra_forbidden":
@@ -134,7 +141,8 @@ def findings_from_error(
                        "too_short", "too_long", "string_too_short", "string_too_long", "int_parsing", "enum"):
             out.append(_value_finding(etype, e, value, key, src, doc))
         else:
-            out.append(doc.finding("schema-invalid", Severity.ERROR, src, f"`{key}`: {e['msg']}", ""))
+            out.append(doc.finding("schema-invalid", Severity.ERROR, src, f"`{key}`: {e['msg']}",
+                                   "see `configgen schema` or the README's project-file reference"))
     return _merge_typos(out)
 
 
@@ -176,10 +184,13 @@ def _value_finding(etype: str, e: Any, value: Any, key: Any, src: DataPath, doc:
     if etype in ("int_type", "int_parsing", "bool_type", "float_type"):
         want = {"int_type": "an integer", "int_parsing": "an integer", "bool_type": "true or false",
                 "float_type": "a number"}[etype]
-        hint = "remove the quotes" if isinstance(value, str) and value.strip().lstrip("-").isdigit() else ""
+        example = {"int_type": "3", "int_parsing": "3", "bool_type": "true", "float_type": "1.5"}[etype]
+        quoted = isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
+        hint = "remove the quotes" if quoted else f"write {want}, e.g. `{key}: {example}`"
         return doc.finding("schema-type", Severity.ERROR, src, f"`{key}` must be {want}, got {shown}", hint)
     if etype in ("dict_type", "model_type", "model_attributes_type"):
-        return doc.finding("schema-type", Severity.ERROR, src, f"`{key}` must be a mapping, got {shown}", "")
+        return doc.finding("schema-type", Severity.ERROR, src, f"`{key}` must be a mapping, got {shown}",
+                           "write its keys indented below it, or `{}`")
     if etype == "list_type":
         return doc.finding("schema-type", Severity.ERROR, src, f"`{key}` must be a list, got {shown}",
                            f"write it as a YAML list: [{shown}]")
@@ -196,7 +207,8 @@ def _value_finding(etype: str, e: Any, value: Any, key: Any, src: DataPath, doc:
         pattern = e.get("ctx", {}).get("pattern", "")
         allowed = _PATTERN_HELP.get(pattern, f"must match {pattern}")
         return doc.finding("schema-value", Severity.ERROR, src, f"`{key}`: {shown} is not valid", f"use {allowed}")
-    return doc.finding("schema-value", Severity.ERROR, src, f"`{key}`: {e['msg']} (got {shown})", "")
+    return doc.finding("schema-value", Severity.ERROR, src, f"`{key}`: {e['msg']} (got {shown})",
+                       "see `configgen schema` or the README's project-file reference")
 
 
 def _show(value: Any) -> str:
