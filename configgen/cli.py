@@ -56,7 +56,42 @@ format_option = click.option(
 as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by (default: today).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Subcommands in configgen/commands/, imported only when run: `configgen validate` and `--help` do not
+#: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
+    "completion": ("completion", "Print the shell completion script for SHELL (default: from $SHELL)."),
+    "doctor": ("doctor", "Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails."),
+    "explain": ("explain", "Show ENV's effective value at DOTTED.PATH and which layer set it."),
+    "graph": ("graph", "Draw ENV: app -> balancer -> proxies -> aliases -> Azure resources and..."),
+    "import": ("import_", "Add an Azure account's deployments to the project (--from-azure FILE), or..."),
+    "init": ("init", "Create a project file: one resource, one deployment, one alias, one environment."),
+    "inventory": ("inventory", "Azure deployment inventories: what really exists on each Azure OpenAI resource."),
+    "schema": ("schema", "Write the JSON Schema of configgen.yaml (generated from the models)."),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module = importlib.import_module(f"configgen.commands.{LAZY_COMMANDS[cmd_name][0]}")
+            command: click.Command = module.command
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, cmd.get_short_help_str(limit=formatter.width)) for name, cmd in self.commands.items()]
+        rows += [(name, help_text) for name, (_, help_text) in LAZY_COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="configgen")
 def cli() -> None:
     """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
@@ -211,19 +246,6 @@ def rules(rule_id: str | None, fmt: str) -> None:
     raise click.UsageError(f"no rule {rule_id!r}; " + hint_for(rule_id, known, "see `configgen rules`"))
 
 
-def _register_commands() -> None:
-    import importlib
-    import pkgutil
-
-    from configgen import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            module = importlib.import_module(f"configgen.commands.{info.name}")
-            cli.add_command(module.command)
-
-
-_register_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

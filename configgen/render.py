@@ -6,6 +6,7 @@ template (built-in or a project's own) only lays text out: it cannot reach Pytho
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,12 @@ def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | No
 
 
 def _jinja_env(template_dirs: list[Path]) -> Any:
+    return _cached_env(tuple(str(d) for d in template_dirs))
+
+
+@functools.cache
+def _cached_env(template_dirs: tuple[str, ...]) -> Any:
+    """One environment per template folder set: compiled templates are reused across environments."""
     # Imported here: jinja2 is only paid for by commands that render.
     import os
 
@@ -118,10 +125,13 @@ def _jinja_env(template_dirs: list[Path]) -> Any:
             "(use one of: " + ", ".join(sorted(FILTERS)) + ")"
         )
 
-    loaders: list[jinja2.BaseLoader] = [ConfinedLoader([str(d) for d in template_dirs], followlinks=False)]
+    loaders: list[jinja2.BaseLoader] = [ConfinedLoader(list(template_dirs), followlinks=False)]
     loaders.append(jinja2.PackageLoader("configgen", "templates"))
     env = BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
+        # Compiling the templates is most of a render's cost; jinja keeps the bytecode per user in a
+        # private (0700) folder of the temp dir, keyed by the template source's checksum.
+        bytecode_cache=_bytecode_cache(jinja2),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -131,6 +141,13 @@ def _jinja_env(template_dirs: list[Path]) -> Any:
     )
     env.filters.update(FILTERS)
     return env
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None  # no usable temp dir: compile every time
 
 
 def render_environment(

@@ -121,3 +121,18 @@ def test_every_finding_id_in_the_code_is_documented() -> None:
 def test_readme_shows_the_current_prod_topology(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph", "-p", str(EXAMPLE), "prod", "--markdown"]) == 0
     assert capsys.readouterr().out in (ROOT / "README.md").read_text()
+
+
+def test_lazy_command_table_matches_the_modules() -> None:
+    import importlib
+    import pkgutil
+
+    from configgen import commands
+    from configgen.cli import LAZY_COMMANDS
+
+    modules = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    assert {module for module, _ in LAZY_COMMANDS.values()} == modules
+    for name, (module, help_text) in LAZY_COMMANDS.items():
+        command = importlib.import_module(f"configgen.commands.{module}").command
+        assert command.name == name
+        assert command.get_short_help_str(limit=80) == help_text
