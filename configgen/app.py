@@ -322,7 +322,7 @@ class RenderResult:
 
 def render(
     project_path: Path,
-    env_name: str,
+    env_name: str | Sequence[str],
     *,
     out_dir: Path | None = None,
     as_of: dt.date | None = None,
@@ -331,49 +331,62 @@ def render(
     force: bool = False,
     template_dirs: list[Path] | None = None,
 ) -> RenderResult:
-    """Validate, render one environment, plan against the disk, then write (unless check/dry_run).
+    """Validate once, render one or several environments, plan against the disk, then write all the
+    files together (unless check/dry_run). With several environments and ``out_dir``, each goes to
+    ``out_dir/ENV``.
 
-    Nothing is written when validation finds an error, when a generated file was edited by hand
-    since it was generated (unless ``force``), or when ``check`` is set (drift only reported).
+    Nothing is written when validation finds an error, when a file on disk was edited by hand or was
+    not written by configgen (unless ``force``), or when ``check`` is set (drift only reported).
     """
     from configgen.plan import plan_files
-    from configgen.render import RenderError, render_environment
+    from configgen.render import RenderError, render_environment, split_header
     from configgen.write import WriteError, write_all
 
     when = as_of or dt.date.today()
     if not project_path.exists():
         raise UsageError(f"project file {project_path} not found (use -p/--project FILE)")
+    env_names = [env_name] if isinstance(env_name, str) else list(env_name)
     loaded, findings = _check_project(project_path, when, None)
     result = RenderResult(findings=sort_findings(findings))
-    if loaded.project is not None and env_name not in loaded.project.environments:
+    if loaded.project is not None:
         from configgen.suggest import hint_for
 
         names = list(loaded.project.environments)
-        raise UsageError(
-            f"no environment `{env_name}` in {project_path}; "
-            + hint_for(env_name, names, "environments: " + ", ".join(names))
-        )
+        if not env_names:
+            env_names = names
+        for name in env_names:
+            if name not in loaded.project.environments:
+                raise UsageError(
+                    f"no environment `{name}` in {project_path}; "
+                    + hint_for(name, names, "environments: " + ", ".join(names))
+                )
     if loaded.project is not None and not has_errors(result.findings) and _names_inventories(loaded):
         from configgen.inventory import check_against_inventories
 
         result.findings = sort_findings([*result.findings, *check_against_inventories([], [loaded], [], when)])
     if has_errors(result.findings) or loaded.project is None:
         return result
-    view = loaded.envs[env_name]
-    assert view.model is not None
     if template_dirs is None and loaded.project.templates:
         template_dirs = [project_path.parent / loaded.project.templates]
-    try:
-        outputs = render_environment(
-            loaded.project, env_name, view.model, source_name=project_path.name, template_dirs=template_dirs
-        )
-    except RenderError as exc:
-        result.findings.append(render_error_finding(loaded, env_name, exc))
-        return result
     project_dir = project_path.parent
-    result.files = plan_files(
-        [(output_path(env_name, view.model, out, out_dir, project_dir), text, out.mode) for out, text in outputs.items()]
-    )
+    planned: list[tuple[Path, str, int]] = []
+    for name in env_names:
+        view = loaded.envs[name]
+        assert view.model is not None
+        try:
+            outputs = render_environment(
+                loaded.project, name, view.model, source_name=project_path.name, template_dirs=template_dirs
+            )
+        except RenderError as exc:
+            result.findings.append(render_error_finding(loaded, name, exc))
+            return result
+        target = out_dir / name if out_dir is not None and len(env_names) > 1 else out_dir
+        planned += [(output_path(name, view.model, out, target, project_dir), text, out.mode) for out, text in outputs.items()]
+    paths = [p for p, _, _ in planned]
+    clashes = sorted({str(p) for p in paths if paths.count(p) > 1})
+    if clashes:
+        raise UsageError(f"several environments would write the same file: {', '.join(clashes)} (check `outputs:`)")
+    result.files = plan_files(planned)
     changed = [f for f in result.files if f.action is not Action.UNCHANGED]
     if check:
         result.drift = bool(changed)
@@ -381,8 +394,6 @@ def render(
     edited = [f for f in changed if f.hand_edited]
     if edited and not force:
         for f in edited:
-            from configgen.render import split_header
-
             ours = split_header(f.old or "")[0] is not None
             result.findings.append(
                 Finding(

@@ -144,8 +144,9 @@ def validate(
 
 
 @cli.command()
-@click.argument("env", shell_complete=complete_env)
+@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
 @project_option
+@click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
 @click.option(
     "-o",
     "--out",
@@ -156,12 +157,13 @@ def validate(
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file on disk differs from what would be rendered.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what changes (secrets redacted).")
 @click.option("--dry-run", is_flag=True, help="Show the plan, write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite generated files even if they were edited by hand.")
+@click.option("--force", is_flag=True, help="Overwrite files edited by hand or not written by configgen.")
 @format_option
 @as_of_option
 def render(
-    env: str,
+    envs: tuple[str, ...],
     project: Path | None,
+    all_envs: bool,
     out: Path | None,
     check: bool,
     show_diff: bool,
@@ -170,17 +172,22 @@ def render(
     fmt: str,
     as_of: str | None,
 ) -> None:
-    """Validate, then render ENV's litellm.config.yaml, server/.env and balancer snippets.
+    """Validate, then render ENV's litellm.config.yaml, server/.env, start script and balancer snippets.
 
-    Writes nothing if the project has errors; files are replaced atomically, all or none.
+    Several environments (or --all) are validated once and written together. Writes nothing if the
+    project has errors; files are replaced atomically, all or none.
     """
     from configgen import app
     from configgen.plan import Action
     from configgen.project import find_project_file
 
+    if bool(envs) == all_envs:
+        raise click.UsageError("name the environment(s) to render, or give --all")
     path = find_project_file(project)
     try:
-        result = app.render(path, env, out_dir=out, as_of=_as_of(as_of), check=check, dry_run=dry_run, force=force)
+        result = app.render(
+            path, list(envs), out_dir=out, as_of=_as_of(as_of), check=check, dry_run=dry_run, force=force
+        )
     except app.UsageError as exc:
         raise click.UsageError(str(exc)) from None
     if result.findings and (_format(fmt) != "text" or any(f.severity.value != "info" for f in result.findings)):
