@@ -66,6 +66,7 @@ class _Builder:
         self.doc = doc
         self.resolver = VersionedResolver()
         self.scalar_node = ScalarNode
+        self.tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored] = {}
         # Every recorded position, in order, so an anchored subtree's positions can be replayed at an alias.
@@ -188,8 +189,14 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             plain = event.implicit[0] and tag is None
-            resolved = self.resolver.resolve(self.scalar_node, value, (plain, not plain)) if plain else _Y + "str"
-            tag = getattr(resolved, "value", resolved)
+            if not plain:
+                tag = _Y + "str"
+            else:
+                cached = self.tags.get(value)
+                if cached is None:
+                    resolved = self.resolver.resolve(self.scalar_node, value, (True, False))
+                    cached = self.tags[value] = str(getattr(resolved, "value", resolved))
+                tag = cached
         if tag == _Y + "merge":
             return value, tag
         if tag == _Y + "binary":

@@ -35,6 +35,10 @@ def _no_surrogates(text: str) -> str:
     return text
 
 
+#: Printable ASCII without `"` and `\`: written between double quotes as it is.
+_PLAIN_ASCII = re.compile(r'[ !#-\[\]-~]*\Z')
+
+
 def yaml_str(value: object) -> Escaped:
     """A YAML double-quoted scalar that PyYAML (what LiteLLM uses) and ruamel read back exactly.
 
@@ -42,6 +46,8 @@ def yaml_str(value: object) -> Escaped:
     can end the scalar, start a new key or be mangled by a reader.
     """
     text = str(value)
+    if _PLAIN_ASCII.match(text):
+        return Escaped(f'"{text}"')  # the common case: nothing to escape
     out = ['"']
     for ch in text:
         code = ord(ch)

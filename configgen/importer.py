@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,30 +27,14 @@ from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
 from configgen.inventory import Inventory, InventoryDeployment
+from configgen.model import RoutingStrategy, Sku
 from configgen.yamlsource import YamlDocument, load_yaml_text
 
 UNMAPPED = "import-unmapped"
 SKIPPED = "import-skipped"
 _NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
-_SKUS = (
-    "Standard",
-    "GlobalStandard",
-    "DataZoneStandard",
-    "ProvisionedManaged",
-    "GlobalProvisionedManaged",
-    "DataZoneProvisionedManaged",
-    "GlobalBatch",
-    "DataZoneBatch",
-    "DeveloperTier",
-)
-_ROUTING = (
-    "simple-shuffle",
-    "least-busy",
-    "usage-based-routing",
-    "usage-based-routing-v2",
-    "latency-based-routing",
-    "cost-based-routing",
-)
+_SKUS = typing.get_args(Sku)
+_ROUTING = typing.get_args(RoutingStrategy)
 
 
 class ImportFailed(Exception):

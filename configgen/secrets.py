@@ -15,6 +15,7 @@ off. Each shape is a published format:
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: LiteLLM's documented example master key; litellm/proxy/proxy_server.py refuses to start with it.
@@ -71,8 +72,11 @@ def _hidden(secret: str) -> bool:
     return is_reference(secret) or secret.startswith("os.environ/") or secret == REDACTED
 
 
+@functools.lru_cache(maxsize=8192)
 def secret_kind(value: str) -> str | None:
-    """What kind of secret ``value`` looks like, or None when it does not look like one."""
+    """What kind of secret ``value`` looks like, or None when it does not look like one.
+
+    Cached: configs repeat the same strings (references, model names) thousands of times."""
     text = value.strip()
     if not text or is_reference(text):
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -30,24 +29,10 @@ def command(env: str, dotted_path: str, project: Path | None, fmt: str) -> None:
     """
     import json
 
+    from configgen.commands._common import load_env
     from configgen.explain import ExplainError, explain, format_text
-    from configgen.project import find_project_file, load_project
-    from configgen.report import REPORTERS
-    from configgen.suggest import hint_for
 
-    path = find_project_file(project)
-    if not path.exists():
-        raise click.UsageError(f"project file {path} not found (use -p/--project FILE)")
-    loaded = load_project(path)
-    if loaded.doc is None:
-        click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
-        sys.exit(1)
-    view = loaded.envs.get(env)
-    if view is None:
-        names = list(loaded.envs)
-        raise click.UsageError(
-            f"no environment `{env}` in {path}; " + hint_for(env, names, "environments: " + ", ".join(names))
-        )
+    loaded, view = load_env(project, env, need_model=False)
     try:
         result = explain(view, loaded.doc, dotted_path)
     except ExplainError as exc:

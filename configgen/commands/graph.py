@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -30,27 +29,10 @@ def command(env: str, project: Path | None, fmt: str, markdown: bool) -> None:
     Regions, private endpoints, Redis and fallbacks are shown. Render DOT with
     `configgen graph prod -f dot | dot -Tsvg > prod.svg`; GitHub renders Mermaid in Markdown.
     """
+    from configgen.commands._common import load_env
     from configgen.graph import FORMATS
-    from configgen.project import find_project_file, load_project
-    from configgen.report import REPORTERS
-    from configgen.suggest import hint_for
 
-    path = find_project_file(project)
-    if not path.exists():
-        raise click.UsageError(f"project file {path} not found (use -p/--project FILE)")
-    loaded = load_project(path)
-    if loaded.project is None:
-        click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
-        sys.exit(1)
-    view = loaded.envs.get(env)
-    if view is None:
-        names = list(loaded.envs)
-        raise click.UsageError(
-            f"no environment `{env}` in {path}; " + hint_for(env, names, "environments: " + ", ".join(names))
-        )
-    if view.model is None:
-        click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
-        sys.exit(1)
+    loaded, view = load_env(project, env, need_model=True)
     text = FORMATS[fmt](loaded.project, env, view.model)
     if markdown and fmt == "mermaid":
         text = f"```mermaid\n{text}```\n"

@@ -136,3 +136,12 @@ def test_lazy_command_table_matches_the_modules() -> None:
         command = importlib.import_module(f"configgen.commands.{module}").command
         assert command.name == name
         assert command.get_short_help_str(limit=80) == help_text
+
+
+def test_add_command_offers_exactly_the_model_skus() -> None:
+    import typing
+
+    from configgen.commands.add import SKUS
+    from configgen.model import Sku
+
+    assert typing.get_args(Sku) == SKUS  # add.py keeps its own copy: it must not import pydantic for --help

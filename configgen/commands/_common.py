@@ -1,0 +1,36 @@
+"""What several subcommands share: load the project and pick one environment, or stop with a clear error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, Any]:
+    """(LoadedProject, EnvView) for ENV. Unknown environment: usage error with "did you mean".
+    A project that cannot be read (or, with ``need_model``, an environment that fails validation):
+    its findings on stderr and exit 1."""
+    from configgen.project import find_project_file, load_project
+    from configgen.report import REPORTERS
+    from configgen.suggest import hint_for
+
+    path = find_project_file(project)
+    if not path.exists():
+        raise click.UsageError(f"project file {path} not found (use -p/--project FILE)")
+    loaded = load_project(path)
+    if loaded.doc is None or (need_model and loaded.project is None):
+        click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
+        sys.exit(1)
+    view = loaded.envs.get(env)
+    if view is None:
+        names = list(loaded.envs)
+        raise click.UsageError(
+            f"no environment `{env}` in {path}; " + hint_for(env, names, "environments: " + ", ".join(names))
+        )
+    if need_model and view.model is None:
+        click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
+        sys.exit(1)
+    return loaded, view
