@@ -44,10 +44,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from configgen.derive import LIVENESS_PATH, READINESS_PATH, proxy_base_url, split_ref
 from configgen.findings import DataPath, format_path
 from configgen.model import ApiKeyAuth, Environment, Project, Resource
 from configgen.project import EnvView, load_project
-from configgen.render_context import LIVENESS_PATH, READINESS_PATH, proxy_base_url, split_ref
 
 Status = Literal["ok", "warn", "fail", "skip"]
 

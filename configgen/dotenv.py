@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from configgen.rules.base import DotenvDocument, DotenvEntry
+from configgen.findings import Finding, Severity
 
 # python-dotenv 1.2.x dotenv/parser.py, verbatim.
 _newline = re.compile(r"(\r\n|\n|\r)")
@@ -46,6 +46,45 @@ _NODE_LINE = re.compile(
     re.MULTILINE,
 )
 _NODE_UNQUOTE = re.compile(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DotenvEntry:
+    key: str
+    value: str
+    line: int
+    column: int  # of the key
+    value_column: int
+    raw: str  # the whole line as written
+
+
+@dataclass(frozen=True)
+class DotenvDocument:
+    file: str
+    text: str
+    entries: tuple[DotenvEntry, ...]
+
+    def get(self, key: str) -> DotenvEntry | None:
+        found = None
+        for e in self.entries:
+            if e.key == key:
+                found = e  # last one wins, as in python-dotenv and Node's dotenv with override
+        return found
+
+    def finding(
+        self,
+        rule_id: str,
+        severity: Severity,
+        entry: DotenvEntry | None,
+        message: str,
+        hint: str = "",
+        *,
+        on_value: bool = False,
+    ) -> Finding:
+        if entry is None:
+            return Finding(rule_id, severity, message, hint, self.file, 0, 0, ())
+        col = entry.value_column if on_value else entry.column
+        return Finding(rule_id, severity, message, hint, self.file, entry.line, col, (entry.key,))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from configgen.derive import proxy_base_url, split_ref
 from configgen.model import Environment, Project
-from configgen.render_context import proxy_base_url, split_ref
 
 
 @dataclass(frozen=True)

@@ -24,4 +24,5 @@ PY="${PYTHON:-python3}"
 
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Coverage floor: the fast subset alone (-m "not integration") is above it too.
+.venv/bin/python -m pytest --cov=configgen --cov-report=term:skip-covered --cov-fail-under=80 "$@"

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from configgen.dotenv import DotenvDocument
 from configgen.findings import DataPath, Finding, Severity
 from configgen.yamlsource import YamlDocument
 
@@ -120,45 +121,6 @@ class AzureUse:
 class LiteLLMTarget:
     doc: YamlDocument
     as_of: dt.date
-
-
-@dataclass(frozen=True)
-class DotenvEntry:
-    key: str
-    value: str
-    line: int
-    column: int  # of the key
-    value_column: int
-    raw: str  # the whole line as written
-
-
-@dataclass(frozen=True)
-class DotenvDocument:
-    file: str
-    text: str
-    entries: tuple[DotenvEntry, ...]
-
-    def get(self, key: str) -> DotenvEntry | None:
-        found = None
-        for e in self.entries:
-            if e.key == key:
-                found = e  # last one wins, as in python-dotenv and Node's dotenv with override
-        return found
-
-    def finding(
-        self,
-        rule_id: str,
-        severity: Severity,
-        entry: DotenvEntry | None,
-        message: str,
-        hint: str = "",
-        *,
-        on_value: bool = False,
-    ) -> Finding:
-        if entry is None:
-            return Finding(rule_id, severity, message, hint, self.file, 0, 0, ())
-        col = entry.value_column if on_value else entry.column
-        return Finding(rule_id, severity, message, hint, self.file, entry.line, col, (entry.key,))
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,7 @@ def rate_limit_exceeded(t: Any) -> Iterator[Finding]:
     """
     if not isinstance(t, InventoryTarget):
         return
-    from configgen.render_context import rpm_tpm
+    from configgen.derive import rpm_tpm
 
     for doc, key, name, dep, bound in _project_deployments(t):
         d = bound.inventory.get(name)
