@@ -1,3 +1,10 @@
 """Shared test setup. Fixtures that start real servers live in tests/support/fixtures.py."""
 
+from hypothesis import HealthCheck, settings
+
+# Property tests judge correctness, not speed: no per-example deadline (a loaded 2-core CI machine, or
+# coverage tracing, must not turn a slow example into a failure).
+settings.register_profile("configgen", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("configgen")
+
 pytest_plugins = ["tests.support.fixtures"]
