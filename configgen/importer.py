@@ -195,7 +195,8 @@ def import_azure(
         root["name"] = safe_name(resource or inv.account or "project")
         root["resources"] = _map()
         root.yaml_set_start_comment(
-            f"Imported by `configgen import --from-azure {inventory_ref}`; review region, auth and aliases."
+            _modeline_comment()
+            + f"Imported by `configgen import --from-azure {inventory_ref}`; review region, auth and aliases."
         )
     else:
         root = y.load(project_text)
@@ -600,12 +601,20 @@ def _app(dotenv: Any, aliases: dict[str, Any], proxy: dict[str, Any], notes: _No
     return app
 
 
+def _modeline_comment() -> str:
+    """Project files configgen writes point editors at the schema (`configgen schema` writes the file)."""
+    from configgen.jsonschema_export import DEFAULT_PATH, MODELINE_PREFIX
+
+    return f"{MODELINE_PREFIX.removeprefix('# ')}{DEFAULT_PATH}\n"
+
+
 def _build_project(
     path: Path, resources: dict[str, Any], aliases: dict[str, Any], app: dict[str, Any], proxy: dict[str, Any], env: str
 ) -> Any:
     root = _map()
     root.yaml_set_start_comment(
-        "Imported by `configgen import` from a hand-written LiteLLM config; review the lines marked below."
+        _modeline_comment()
+        + "Imported by `configgen import` from a hand-written LiteLLM config; review the lines marked below."
     )
     root["version"] = 1
     root["name"] = safe_name(path.resolve().parent.name, "project")

@@ -115,6 +115,7 @@ def test_the_seed_setup_becomes_a_project_and_the_rest_is_reported(tmp_path: Pat
     env = parse_dotenv("LITELLM_API_BASE=http://localhost:8000\nLITELLM_MODEL=gpt-4\nPORT=3001\n", "server/.env")
     result = import_litellm(doc, tmp_path / "configgen.yaml", dotenv=env)
     assert result.findings == []
+    assert result.text.startswith("# yaml-language-server: $schema=schemas/configgen.schema.json\n")
     project, _ = load_yaml_text(result.text, "configgen.yaml")
     assert project is not None
     res = project.data["resources"]["your-azure-openai-resource"]
