@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for bin in nginx haproxy redis-server promtool openssl; do
+for bin in nginx haproxy redis-server promtool openssl dot; do
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing+=("$bin")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -14,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    nginx haproxy redis-server prometheus openssl >/dev/null
+    nginx haproxy redis-server prometheus openssl graphviz >/dev/null
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 
