@@ -355,7 +355,8 @@ def _targets(run: _Run) -> list[_Target]:
                 f"litellm-{i + 1}",
                 f"http://{host}:{inst.port}",
                 run.key(("proxy", "instances", i)),
-                f"start it: `litellm --config litellm.config.yaml --host {inst.host} --port {inst.port}`",
+                f"start it with the rendered start script: `proxy/run.sh litellm-{i + 1}` (it runs "
+                f"`litellm --config litellm.config.yaml --host {inst.host} --port {inst.port}`)",
             )
         )
     return targets
