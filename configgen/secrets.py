@@ -63,6 +63,48 @@ def is_reference(value: str) -> bool:
     return _REFERENCE.match(value.strip()) is not None
 
 
+#: Values documentation and local OpenAI-compatible servers (vLLM, Ollama, LM Studio, llama.cpp) use where a
+#: client insists on a key the server does not check (LiteLLM's own docs: `api_key: none`, `"fake-key"`;
+#: llama.cpp and LM Studio: `sk-no-key-required`, vLLM: `EMPTY`). Not secrets.
+_PLACEHOLDERS = frozenset(
+    {
+        "none",
+        "null",
+        "empty",
+        "dummy",
+        "fake",
+        "fake-key",
+        "fake_key",
+        "fakekey",
+        "not-needed",
+        "not_needed",
+        "notneeded",
+        "not-used",
+        "unused",
+        "no-key",
+        "nokey",
+        "no_key",
+        "placeholder",
+        "anything",
+        "ollama",
+        "lm-studio",
+        "sk-no-key-required",
+        "x",
+        "-",
+        "n/a",
+    }
+)
+
+
+_PLACEHOLDER_WORDS = re.compile(r"^(?:my[-_])?(?:fake|dummy|mock)(?:[-_][a-z0-9_-]*)?$")
+
+
+def is_placeholder(value: str) -> bool:
+    """A stand-in such as ``none`` or ``fake-key`` written where a server needs no real key."""
+    text = value.strip().lower()
+    return text in _PLACEHOLDERS or _PLACEHOLDER_WORDS.match(text) is not None
+
+
 REDACTED = "[REDACTED]"
 
 

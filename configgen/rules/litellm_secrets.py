@@ -7,8 +7,15 @@ from collections.abc import Iterator
 
 from configgen.findings import DataPath, Finding, Severity
 from configgen.rules.base import LiteLLMTarget, rule
-from configgen.rules.litellm_common import SECRET_FIELDS, env_ref_name, section, shell_refs, walk_strings
-from configgen.secrets import is_reference, secret_kind
+from configgen.rules.litellm_common import (
+    SECRET_FIELDS,
+    env_ref_name,
+    misspelled_ref,
+    section,
+    shell_refs,
+    walk_strings,
+)
+from configgen.secrets import is_placeholder, is_reference, secret_kind
 
 #: litellm/proxy/auth/master_key_boot_check.py PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS (sha256 of "sk-1234").
 _PUBLIC_KEY_DIGESTS = frozenset({"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"})
@@ -35,11 +42,24 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     to the literal text `${AZURE_API_KEY}` when the proxy starts, replacing the real key the process
     environment had (`_load_environment_variables`). Write `os.environ/AZURE_API_KEY` instead, or
     drop the entry: the proxy already sees its own environment. (FACTS.md, "Secrets".)
+
+    Other spellings of a reference are sent literally too: `os.environ['X']`, `os.getenv("X")`,
+    `env/X`, `{{ X }}` (a template never rendered), `%X%`, and `os.environ/ X` with a space (`get_secret`
+    strips only the `os.environ/` prefix and calls `os.getenv(" X")`, which is None).
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
         names = shell_refs(value)
         if not names:
+            wrong = misspelled_ref(value)
+            if wrong is not None:
+                yield doc.finding(
+                    "litellm-env-syntax",
+                    Severity.ERROR,
+                    path,
+                    f"`{value}` is not a reference LiteLLM resolves: it is used literally",
+                    f"write `os.environ/{wrong}`",
+                )
             continue
         name = names[0]
         if path[:1] == ("environment_variables",) and len(path) == 2:
@@ -67,16 +87,25 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
     keys, `sk-...` keys, JWTs, PEM private keys, URLs and connection strings with a password, AWS,
     GitHub, Slack and Google tokens; see configgen/secrets.py), and any literal value of a credential
     field (`api_key`, `azure_ad_token`, `client_secret`, `master_key`, `redis_password`, `password`,
-    ...). LiteLLM resolves `os.environ/` values in `litellm_params`, `general_settings`,
-    `environment_variables` and cache settings (`litellm/proxy/proxy_server.py`). The public example
-    key `sk-1234` as master key is `litellm-default-master-key`.
+    ...) except the stand-ins used for local servers that check no key (`api_key: none`, `fake-key`,
+    `EMPTY`, `sk-no-key-required`; LiteLLM's own docs configure vLLM with `api_key: none`), and
+    `oidc/<provider>/<audience>`, which `get_secret` turns into a federated token
+    (`litellm/secret_managers/main.py`). LiteLLM resolves `os.environ/` values in `litellm_params`,
+    `general_settings`, `environment_variables` and cache settings (`litellm/proxy/proxy_server.py`).
+    The public example key `sk-1234` as master key is `litellm-default-master-key`.
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
         if not value.strip() or env_ref_name(value) is not None or is_reference(value):
             continue
+        # `oidc/<provider>/<audience>` asks get_secret for a federated token (litellm/secret_managers/main.py);
+        # a misspelled reference is litellm-env-syntax.
+        if value.startswith("oidc/") or misspelled_ref(value) is not None:
+            continue
         field = path[-1] if path and isinstance(path[-1], str) else ""
         if field == "master_key" and _is_public_key(value):
+            continue
+        if is_placeholder(value):
             continue
         kind = secret_kind(value)
         if kind is None and field in SECRET_FIELDS:

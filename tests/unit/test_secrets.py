@@ -99,3 +99,17 @@ def test_redact_removes_every_recognised_secret(value: str) -> None:
 @pytest.mark.parametrize("value", NEGATIVES)
 def test_redact_leaves_non_secrets_alone(value: str) -> None:
     assert redact(value) == value
+
+
+@pytest.mark.parametrize("value", ["none", "EMPTY", "fake-key", "my-fake-key", "dummy_key", "sk-no-key-required", " x "])
+def test_placeholders(value: str) -> None:
+    from configgen.secrets import is_placeholder
+
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["8f3c2a9e4b7d41c6a0e5f9d2c8b1a7e3", "hunter2", "fakeXYZ12345", "sk-abcd1234"])
+def test_not_placeholders(value: str) -> None:
+    from configgen.secrets import is_placeholder
+
+    assert not is_placeholder(value)
