@@ -33,6 +33,15 @@ class LiteLLMKnown:
     model_info_types: dict[str, tuple[str, ...]]
 
 
+#: litellm_params keys LiteLLM handles by name although no list in litellm names them: `extra_body` is
+#: the openai SDK's request option, which LiteLLM merges into the request body for Azure and OpenAI
+#: (litellm/utils.py `add_provider_specific_params_to_optional_params`: `passed_params.pop("extra_body")`).
+EXTRA_LITELLM_PARAMS = frozenset({"extra_body"})
+#: model_info keys read by name: `supported_environments` loads a deployment only where LITELLM_ENVIRONMENT
+#: is listed (litellm/router_rust/surface/registry.py).
+EXTRA_MODEL_INFO = frozenset({"supported_environments"})
+
+
 @functools.cache
 def known() -> LiteLLMKnown:
     raw: dict[str, Any] = json.loads(
@@ -46,9 +55,9 @@ def known() -> LiteLLMKnown:
         litellm_settings=frozenset(raw["litellm_settings"]),
         router_settings=frozenset(raw["router_settings"]),
         router_settings_fatal=frozenset(raw["router_settings_fatal"]),
-        litellm_params=frozenset(raw["litellm_params"]),
+        litellm_params=frozenset(raw["litellm_params"]) | EXTRA_LITELLM_PARAMS,
         openai_params=frozenset(raw["openai_params"]),
-        model_info=frozenset(raw["model_info"]),
+        model_info=frozenset(raw["model_info"]) | EXTRA_MODEL_INFO,
         deployment=frozenset(raw["deployment"]),
         routing_strategies=tuple(raw["routing_strategies"]),
         litellm_params_types={k: tuple(v) for k, v in types["litellm_params"].items()},

@@ -76,3 +76,30 @@ def test_accepts_mirrors_pydantic_lax_mode(kind: str) -> None:
         except ValidationError:
             pydantic_ok = False
         assert accepts(kind, value) == pydantic_ok, (kind, value)
+
+
+def test_extra_known_keys() -> None:
+    k = known()
+    assert "extra_body" in k.litellm_params
+    assert "supported_environments" in k.model_info
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("os.environ['AZURE_API_KEY']", "AZURE_API_KEY"),
+        ('os.getenv("AZURE_API_KEY")', "AZURE_API_KEY"),
+        ("os.environ.get('AZURE_API_KEY', '')", "AZURE_API_KEY"),
+        ("env/AZURE_API_KEY", "AZURE_API_KEY"),
+        ("os.environ/ AZURE_API_KEY", "AZURE_API_KEY"),
+        ("{{ AZURE_API_BASE }}", "AZURE_API_BASE"),
+        ("%AZURE_API_VERSION%", "AZURE_API_VERSION"),
+        ("os.environ/AZURE_API_KEY", None),
+        ("https://x.openai.azure.com", None),
+        ("gpt-4o", None),
+    ],
+)
+def test_misspelled_ref(value: str, name: str | None) -> None:
+    from configgen.rules.litellm_common import misspelled_ref
+
+    assert misspelled_ref(value) == name
