@@ -6,6 +6,11 @@ when its ``api_base`` is on an Azure OpenAI host even though the prefix is missi
 broken: LiteLLM then speaks plain OpenAI to Azure and gets 404; the litellm rules report it, the Azure
 rules still check the rest).
 
+A ``*`` in ``model`` (``azure/*``) is a wildcard route, not a deployment name: the router turns it into a
+regex and fills in the deployment from the request's model (litellm/litellm_core_utils/
+pattern_match_deployments.py ``PatternMatchRouter.pattern_to_regex``; docs "provider-specific wildcard
+routing"), so no deployment name is recorded for it.
+
 Values written as ``os.environ/NAME`` are resolved by the proxy at start-up, so they are not literal
 values here: such fields are left :data:`MISSING`.
 """
@@ -105,11 +110,13 @@ def _entry_use(doc: YamlDocument, as_of: dt.date, path: DataPath, entry: dict[st
     resource = azure_resource_from_host(host) if host else None
     model_str = model if isinstance(model, str) else ""
     prefixed = model_str.startswith("azure/")
+    if model_str.startswith("azure_ai/") or lp.get("custom_llm_provider") == "azure_ai":
+        return None  # Azure AI Foundry's own provider (litellm/llms/azure_ai/): not an Azure OpenAI deployment
     if not (prefixed or lp.get("custom_llm_provider") == "azure" or resource is not None):
         return None
 
     deployment = MISSING
-    if model_str and not is_env_ref(model_str):
+    if model_str and not is_env_ref(model_str) and "*" not in model_str:
         name = model_str.split("/", 1)[1] if "/" in model_str else model_str
         for route in _ROUTE_PREFIXES:
             name = name.removeprefix(route)

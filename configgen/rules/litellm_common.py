@@ -34,6 +34,32 @@ FALLBACK_SETTINGS = ("fallbacks", "context_window_fallbacks", "content_policy_fa
 _SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$")
 
 
+#: Whole values that are meant as an environment reference but are not `os.environ/NAME`, which is all
+#: LiteLLM resolves (litellm/secret_managers/main.py `get_secret`: `secret_name.replace("os.environ/", "")`
+#: then `os.getenv`): Python spellings, other tools' syntax, and a space after the slash (`os.getenv(" X")`
+#: is None).
+_MISSPELLED_REFS = (
+    re.compile(r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$"""),
+    re.compile(r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$"""),
+    re.compile(r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$"),
+    re.compile(r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$"),
+    re.compile(r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$"),
+    re.compile(r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$"),
+    re.compile(r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$"),
+    re.compile(r"^%([A-Za-z_][A-Za-z0-9_]*)%$"),
+)
+
+
+def misspelled_ref(value: str) -> str | None:
+    """The variable name in a value meant as an environment reference that LiteLLM does not resolve
+    (`os.environ['X']`, `os.getenv("X")`, `env/X`, `{{ X }}`, `%X%`, `os.environ/ X`); else None."""
+    for pattern in _MISSPELLED_REFS:
+        match = pattern.match(value)
+        if match:
+            return match.group(1)
+    return None
+
+
 def env_ref_name(value: Any) -> str | None:
     """``os.environ/NAME`` -> ``NAME``; None for anything else."""
     if isinstance(value, str) and value.startswith(ENV_PREFIX):
@@ -44,6 +70,24 @@ def env_ref_name(value: Any) -> str | None:
 def shell_refs(value: str) -> list[str]:
     """Names in shell-style references (``${NAME}``, ``${NAME:-x}``, a whole ``$NAME``) in ``value``."""
     return [a or b for a, b in _SHELL_REF.findall(value)]
+
+
+def credential_values(doc: YamlDocument, lp: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``credential_values`` of the ``credential_list`` entry ``litellm_credential_name`` names.
+
+    LiteLLM fills the ``api_base``, ``api_key``, ``api_version`` ... a deployment does not set from the named
+    credential (litellm/utils.py ``_named_credential_values``: ``if key not in kwargs``). An empty mapping
+    when the entry names a credential this file does not define (it may live in the database)."""
+    name = lp.get("litellm_credential_name")
+    if not isinstance(name, str):
+        return None
+    data = doc.data
+    creds = data.get("credential_list") if isinstance(data, dict) else None
+    for cred in creds if isinstance(creds, list) else []:
+        if isinstance(cred, dict) and cred.get("credential_name") == name:
+            values = cred.get("credential_values")
+            return values if isinstance(values, dict) else {}
+    return {}
 
 
 def section(doc: YamlDocument, name: str) -> dict[str, Any] | None:
@@ -118,8 +162,13 @@ def azure_host(api_base: Any) -> bool:
 
 
 def is_azure_entry(lp: dict[str, Any]) -> bool:
-    """Azure by prefix, by ``custom_llm_provider``, or by its api_base host."""
+    """Azure by prefix, by ``custom_llm_provider``, or by its api_base host.
+
+    ``azure_ai/`` (Azure AI Foundry models, on ``*.services.ai.azure.com``) is LiteLLM's other provider
+    (litellm/llms/azure_ai/): no deployment path and no api-version of Azure OpenAI's, so not Azure here."""
     model = lp.get("model")
+    if (isinstance(model, str) and model.startswith("azure_ai/")) or lp.get("custom_llm_provider") == "azure_ai":
+        return False
     return (
         (isinstance(model, str) and model.startswith("azure/"))
         or lp.get("custom_llm_provider") == "azure"

@@ -11,6 +11,7 @@ from configgen.rules.base import LiteLLMTarget, rule
 from configgen.rules.litellm_common import (
     FALLBACK_SETTINGS,
     azure_host,
+    credential_values,
     env_ref_name,
     is_azure_entry,
     is_served,
@@ -314,13 +315,14 @@ def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     `model_info.base_model` (e.g. `azure/gpt-4o-2024-08-06`) cost tracking, budgets and
     context-window checks use the wrong entry or none. LiteLLM reads `model_info.base_model`, else
     `litellm_params.base_model` (`litellm/router_rust/surface/model_info.py`; pricing in
-    `litellm/cost_calculator.py`; FACTS.md "Set model_info.base_model").
+    `litellm/cost_calculator.py`; FACTS.md "Set model_info.base_model"). Wildcard routes (`azure/*`)
+    are not reported: they stand for every deployment a request names.
     """
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp):
-            continue
+        if not is_azure_entry(lp) or "*" in str(lp.get("model", "")):
+            continue  # a wildcard route (`azure/*`) serves whatever deployment the request names
         info = entry.get("model_info")
         if isinstance(info, dict) and info.get("base_model"):
             continue
@@ -346,12 +348,18 @@ def api_version_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     """Without `api_version` LiteLLM sends its own default (`litellm/__init__.py`
     `AZURE_DEFAULT_API_VERSION`, "updated to the latest": `2025-02-01-preview` in 1.110.2), which
     changes when LiteLLM is upgraded, and falls back on `AZURE_API_VERSION` in the environment.
-    Pin it per deployment (FACTS.md: "always pin it").
+    Pin it per deployment (FACTS.md: "always pin it"). A deployment that names a credential
+    (`litellm_credential_name`) takes the credential's `api_version` (litellm/utils.py
+    `_named_credential_values`); it is reported only when the credential is defined in the same file
+    without one.
     """
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
         if not is_azure_entry(lp) or lp.get("api_version") is not None:
+            continue
+        cred = credential_values(doc, lp)
+        if cred is not None and (not cred or cred.get("api_version") is not None):
             continue
         yield doc.finding(
             "litellm-api-version-missing",
