@@ -101,7 +101,7 @@ def dotenv_value(value: object) -> Escaped:
         raise UnsafeValue(str(exc)) from exc
 
 
-_TOKEN = re.compile(r"^[A-Za-z0-9._:/\[\]@%+=-]+$")
+_TOKEN = re.compile(r"[A-Za-z0-9._:/\[\]@%+=-]+\Z")  # \Z: `$` would accept a trailing newline
 
 
 def config_token(value: object) -> Escaped:
