@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from urllib.parse import SplitResult, urlsplit
 
-from configgen.catalog import AZURE_OPENAI_HOST_SUFFIXES, azure_resource_from_host
+from configgen.catalog import AZURE_OPENAI_HOST_SUFFIXES, azure_resource_from_host, load_catalog
 from configgen.findings import Finding, Severity
 from configgen.rules.base import AzureUse, rule
+from configgen.rules.litellm_common import misspelled_ref, shell_refs
 
 _LOCAL_HOSTS = {"localhost", "host.docker.internal"}
 
@@ -60,6 +62,32 @@ def endpoint_host(use: AzureUse) -> Iterator[Finding]:
     )
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@rule("azure-endpoint-scheme", Severity.ERROR, "api_base is not an https:// URL", "azure")
+def endpoint_scheme(use: AzureUse) -> Iterator[Finding]:
+    """`api_base` must be a full URL: `https://<resource>.openai.azure.com`. A bare host name
+    (`contoso.openai.azure.com`, copied without its scheme) becomes the openai SDK's base URL
+    `contoso.openai.azure.com/openai` (openai/lib/azure.py `f"{azure_endpoint}/openai"`), which httpx
+    cannot send: every request fails with `Request URL is missing an 'http://' or 'https://' protocol`.
+    A reference LiteLLM does not resolve (`{{ X }}`, `env/X`, `${X}`) is `litellm-env-syntax`.
+    """
+    v = use.endpoint.value
+    if not isinstance(v, str) or not v.strip() or misspelled_ref(v.strip()) is not None or shell_refs(v):
+        return
+    text = v.strip()
+    if _SCHEME.match(text):
+        return
+    yield use.finding(
+        "azure-endpoint-scheme",
+        Severity.ERROR,
+        use.endpoint,
+        f"api_base {text!r} has no http(s):// scheme: every request fails",
+        f"use api_base: https://{text.split('/', 1)[0]}",
+    )
+
+
 @rule("azure-endpoint-http", Severity.ERROR, "api_base uses http:// for an Azure host", "azure")
 def endpoint_http(use: AzureUse) -> Iterator[Finding]:
     """Azure OpenAI only serves HTTPS; `http://` to a real Azure host fails (and would send the api-key
@@ -79,14 +107,41 @@ def endpoint_http(use: AzureUse) -> Iterator[Finding]:
     )
 
 
-@rule("azure-endpoint-openai-suffix", Severity.ERROR, "api_base ends with /openai", "azure")
+@rule(
+    "azure-endpoint-openai-suffix",
+    Severity.ERROR,
+    "api_base ends with /openai (or /openai/v1 with a dated api_version)",
+    "azure",
+)
 def endpoint_openai_suffix(use: AzureUse) -> Iterator[Finding]:
     """`api_base` is the resource root. LiteLLM (through the openai SDK's AzureOpenAI client) appends
     `/openai/deployments/<name>/...` itself, so `https://x.openai.azure.com/openai` becomes
     `/openai/openai/deployments/...` and 404s. Verified with litellm 1.110.2 against a local server.
+
+    `/openai/v1` (the base URL of Azure's v1 API samples) works only with `api_version: v1` (or
+    `latest`, `preview`), for which LiteLLM keeps an api_base already ending in `/openai/v1`
+    (litellm/llms/azure/common_utils.py `ensure_api_route(api_base, "openai/v1")`). With a dated
+    api_version the openai SDK's `AzureOpenAI` builds `f"{azure_endpoint}/openai"`
+    (openai/lib/azure.py), so requests go to `/openai/v1/openai/deployments/...` and 404.
     """
     u = _url(use)
-    if u is None or u.path.rstrip("/").lower() != "/openai" or u.query:
+    if u is None or u.query:
+        return
+    path = u.path.rstrip("/").lower()
+    if path == "/openai/v1":
+        version = use.api_version.value
+        if not isinstance(version, str) or load_catalog().is_v1(version.strip()):
+            return
+        yield use.finding(
+            "azure-endpoint-openai-suffix",
+            Severity.ERROR,
+            use.endpoint,
+            f"api_base ends with /openai/v1 but api_version {version!r} is a dated version: requests go to "
+            "/openai/v1/openai/deployments/... and fail with 404",
+            f"use api_base: {_root(u)} (or api_version: v1 for the v1 API)",
+        )
+        return
+    if path != "/openai":
         return
     yield use.finding(
         "azure-endpoint-openai-suffix",

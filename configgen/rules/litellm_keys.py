@@ -127,7 +127,8 @@ def unknown_param(target: LiteLLMTarget) -> Iterator[Finding]:
 
     Known keys: `all_litellm_params` (`litellm/types/utils.py`), `LiteLLM_Params.model_fields`
     (`litellm/types/router.py`) and the OpenAI chat parameters (`OPENAI_CHAT_COMPLETION_PARAMS`),
-    snapshotted in configgen/data/litellm_known.json.
+    snapshotted in configgen/data/litellm_known.json, plus `extra_body`, which LiteLLM merges into the
+    request body on purpose (`litellm/utils.py` `add_provider_specific_params_to_optional_params`).
     """
     doc = target.doc
     k = known()
@@ -233,3 +234,63 @@ def _dropped(doc: YamlDocument, path: DataPath, message: str, *, key: bool = Fal
         "the proxy logs the error and starts without this model; fix the value (quote strings)",
         key=key,
     )
+
+
+#: (section, key) of the timeouts LiteLLM converts with float() on every request; None = each model_list entry.
+_TIMEOUTS: tuple[tuple[str | None, str], ...] = (
+    (None, "timeout"),
+    ("router_settings", "timeout"),
+    ("litellm_settings", "request_timeout"),
+)
+
+
+def _not_seconds(value: Any) -> bool:
+    if not isinstance(value, str) or env_ref_name(value) is not None:
+        return False
+    try:
+        float(value.strip())
+    except ValueError:
+        return True
+    return False
+
+
+@rule(
+    "litellm-timeout-not-number",
+    Severity.ERROR,
+    "a timeout that is not a number of seconds: every request fails",
+    "litellm",
+)
+def timeout_not_number(target: LiteLLMTarget) -> Iterator[Finding]:
+    """Timeouts are seconds, written as a number (`timeout: 30`). A string such as `30s` or `10m`
+    passes LiteLLM's checks at start (`LiteLLM_Params.timeout` is `float | str | httpx.Timeout`,
+    `litellm/types/router.py`; Router and litellm_settings values are not validated), and then every
+    request fails with `APIConnectionError: could not convert string to float: '30s'` when the
+    timeout is resolved (`litellm/main.py` `completion`, `CompletionTimeout.resolve`). Verified with
+    litellm 1.110.2 for `litellm_params.timeout`, `router_settings.timeout` and
+    `litellm_settings.request_timeout`.
+    """
+    doc = target.doc
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    places: list[tuple[DataPath, Any]] = []
+    for section_name, key in _TIMEOUTS:
+        if section_name is None:
+            for path, entry in model_entries(doc):
+                lp = entry.get("litellm_params")
+                if isinstance(lp, dict) and key in lp:
+                    places.append(((*path, "litellm_params", key), lp[key]))
+        else:
+            sect = data.get(section_name)
+            if isinstance(sect, dict) and key in sect:
+                places.append(((section_name, key), sect[key]))
+    for path, value in places:
+        if _not_seconds(value):
+            yield doc.finding(
+                "litellm-timeout-not-number",
+                Severity.ERROR,
+                path,
+                f"`{path[-1]}: {value}` is not a number of seconds: every request fails with "
+                f"`could not convert string to float`",
+                "write the number of seconds, e.g. `timeout: 30` (600 for ten minutes)",
+            )
