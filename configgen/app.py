@@ -79,6 +79,8 @@ def validate_files(
                         1,
                     )
                 )
+            elif (typo := _kind_key_typo(doc)) is not None:
+                findings.append(typo)
             else:
                 findings.append(
                     Finding(
@@ -146,6 +148,24 @@ def validate_files(
 
         findings.extend(check_against_inventories(list(inventories), projects, litellm_docs, when))
     return ValidateResult(sort_findings(findings))
+
+
+def _kind_key_typo(doc: YamlDocument) -> Finding | None:
+    """`model_lists:` or `modellist:` is a LiteLLM config whose models LiteLLM would never see."""
+    from configgen.suggest import did_you_mean
+
+    for key in doc.data:
+        best = did_you_mean(str(key), ["model_list", "environments", "scrape_configs"])
+        if best is not None:
+            return doc.finding(
+                "yaml-kind-typo",
+                Severity.ERROR,
+                (key,),
+                f"unknown top-level key `{key}`: without `{best}` this file is not read as intended",
+                f"did you mean `{best}`?",
+                key=True,
+            )
+    return None
 
 
 def _names_inventories(loaded: LoadedProject) -> bool:

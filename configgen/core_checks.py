@@ -37,6 +37,10 @@ CORE_CHECKS: dict[str, CoreCheck] = {
         CoreCheck("yaml-not-a-mapping", _E, "a YAML file given to validate is empty or not a mapping",
                   "Every YAML file configgen checks (project, LiteLLM config, Prometheus config) is a mapping of "
                   "keys; an empty file or a bare list or string is most likely the wrong file or a truncated one."),
+        CoreCheck("yaml-kind-typo", _E, "a YAML file's defining key is misspelt (`model_lists:`)",
+                  "configgen (and LiteLLM) recognise a LiteLLM config by `model_list`, a project by "
+                  "`environments`, a Prometheus config by `scrape_configs`. A near miss means LiteLLM would "
+                  "load no models at all; the closest key is suggested."),
         CoreCheck("yaml-duplicate-key", _E, "a mapping has the same key twice", "YAML parsers keep only one of "
                   "the two values (PyYAML, which LiteLLM uses, silently keeps the last): merge the entries."),
         CoreCheck("yaml-too-complex", _E, "anchors expand too much, or nesting is too deep", "Documents that "

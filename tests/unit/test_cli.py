@@ -145,3 +145,12 @@ def test_add_command_offers_exactly_the_model_skus() -> None:
     from configgen.model import Sku
 
     assert typing.get_args(Sku) == SKUS  # add.py keeps its own copy: it must not import pydantic for --help
+
+
+def test_a_misspelt_model_list_is_an_error_with_a_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "litellm.config.yaml"
+    config.write_text("# proxy\nmodel_lists:\n  - model_name: chat\n    litellm_params: {model: azure/chat}\n")
+    assert main(["validate", str(config), "--format", "json"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["rule"], finding["line"], finding["column"]) == ("yaml-kind-typo", 2, 1)
+    assert finding["hint"] == "did you mean `model_list`?"
