@@ -21,6 +21,7 @@ from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text, r
 
 if TYPE_CHECKING:
     from configgen.render import RenderError
+    from configgen.rules.base import Target
 
 
 @dataclass
@@ -37,16 +38,14 @@ def validate_files(
     """Check each file by its kind, then the files given together against each other (and against
     Azure deployment inventories, when given)."""
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
+    from configgen.rules.base import BundleTarget
 
     load_all()
     when = as_of or dt.date.today()
     findings: list[Finding] = []
     litellm_docs: list[YamlDocument] = []
-    dotenv_docs = []
-    balancer_docs = []
     prometheus_docs: list[YamlDocument] = []
-    script_docs = []
+    parsed_by_kind: dict[str, list[Any]] = {"dotenv": [], "script": [], "balancer": []}
     projects: list[LoadedProject] = []
     for path in paths:
         name = str(path)
@@ -93,36 +92,14 @@ def validate_files(
                         1,
                     )
                 )
-        elif kind is Kind.DOTENV:
-            from configgen.dotenv import parse_dotenv
-
+        elif kind in (Kind.DOTENV, Kind.SCRIPT, Kind.NGINX, Kind.HAPROXY, Kind.BICEP):
             text, problems = read_text(path, name)
             findings.extend(problems)
             if text is None:
                 continue
-            env_doc = parse_dotenv(text, name)
-            dotenv_docs.append(env_doc)
-            findings.extend(run_rules("dotenv", DotenvTarget(env_doc)))
-        elif kind is Kind.SCRIPT:
-            from configgen.scripts import parse_script
-
-            text, problems = read_text(path, name)
-            findings.extend(problems)
-            if text is None:
-                continue
-            sdoc = parse_script(text, name)
-            script_docs.append(sdoc)
-            findings.extend(run_rules("script", ScriptTarget(sdoc)))
-        elif kind in (Kind.NGINX, Kind.HAPROXY, Kind.BICEP):
-            from configgen.balancer_files import parse_balancer
-
-            text, problems = read_text(path, name)
-            findings.extend(problems)
-            if text is None:
-                continue
-            bdoc = parse_balancer(kind.value, text, name)
-            balancer_docs.append(bdoc)
-            findings.extend(run_rules("balancer", BalancerTarget(bdoc)))
+            target_kind, parsed, target = _parse_text(kind, text, name)
+            parsed_by_kind[target_kind].append(parsed)
+            findings.extend(run_rules(target_kind, target))
         else:
             findings.append(
                 Finding(
@@ -133,14 +110,14 @@ def validate_files(
                     name,
                 )
             )
-    if litellm_docs or dotenv_docs or balancer_docs or prometheus_docs or script_docs:
+    if litellm_docs or prometheus_docs or any(parsed_by_kind.values()):
         bundle = BundleTarget(
             tuple(litellm_docs),
-            tuple(dotenv_docs),
+            tuple(parsed_by_kind["dotenv"]),
             when,
-            tuple(balancer_docs),
+            tuple(parsed_by_kind["balancer"]),
             tuple(prometheus_docs),
-            tuple(script_docs),
+            tuple(parsed_by_kind["script"]),
         )
         findings.extend(run_rules("bundle", bundle))
     if inventories or any(_names_inventories(p) for p in projects):
@@ -148,6 +125,26 @@ def validate_files(
 
         findings.extend(check_against_inventories(list(inventories), projects, litellm_docs, when))
     return ValidateResult(sort_findings(findings))
+
+
+def _parse_text(kind: Kind, text: str, name: str) -> tuple[Target, Any, Any]:
+    """(rule target kind, parsed document, rule target) for the text file kinds."""
+    from configgen.rules.base import BalancerTarget, DotenvTarget, ScriptTarget
+
+    if kind is Kind.DOTENV:
+        from configgen.dotenv import parse_dotenv
+
+        env_doc = parse_dotenv(text, name)
+        return "dotenv", env_doc, DotenvTarget(env_doc)
+    if kind is Kind.SCRIPT:
+        from configgen.scripts import parse_script
+
+        script = parse_script(text, name)
+        return "script", script, ScriptTarget(script)
+    from configgen.balancer_files import parse_balancer
+
+    snippet = parse_balancer(kind.value, text, name)
+    return "balancer", snippet, BalancerTarget(snippet)
 
 
 def _kind_key_typo(doc: YamlDocument) -> Finding | None:
