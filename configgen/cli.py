@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from configgen import __version__
+from configgen.commands._common import project_option
 from configgen.commands.completion import complete_env
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
@@ -42,14 +43,6 @@ def _emit(findings: list[Any], fmt: str) -> None:
     click.echo(REPORTERS[_format(fmt)](findings), nl=False)
 
 
-project_option = click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml).",
-)
 format_option = click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True, help="Output format."
 )

@@ -8,6 +8,16 @@ from typing import Any
 
 import click
 
+#: `-p/--project FILE`, the same on every command that reads the project.
+project_option = click.option(
+    "-p",
+    "--project",
+    "project",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file (default: ./configgen.yaml).",
+)
+
 
 def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, Any]:
     """(LoadedProject, EnvView) for ENV. Unknown environment: usage error with "did you mean".

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from configgen.commands._common import project_option
 from configgen.commands.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
 
 SKUS = (
@@ -30,14 +31,7 @@ DEFAULT_API_VERSION = "2025-04-01-preview"
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option(
-        "-p",
-        "--project",
-        "project",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Project file (default: ./configgen.yaml).",
-    )(f)
+    f = project_option(f)
     return click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by.")(f)
 
 

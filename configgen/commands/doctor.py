@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from configgen.commands._common import project_option
 from configgen.commands.completion import complete_env
 
 if TYPE_CHECKING:
@@ -18,14 +19,7 @@ _MARK = {"ok": "ok", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
 @click.command("doctor")
 @click.argument("env", shell_complete=complete_env)
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml).",
-)
+@project_option
 @click.option("--probe", is_flag=True, help="Also send one tiny chat completion per alias (costs a few tokens).")
 @click.option(
     "--timeout",

@@ -6,20 +6,14 @@ from pathlib import Path
 
 import click
 
+from configgen.commands._common import project_option
 from configgen.commands.completion import complete_env, complete_setting
 
 
 @click.command("explain")
 @click.argument("env", shell_complete=complete_env)
 @click.argument("dotted_path", metavar="DOTTED.PATH", shell_complete=complete_setting)
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml).",
-)
+@project_option
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 def command(env: str, dotted_path: str, project: Path | None, fmt: str) -> None:
     """Show ENV's effective value at DOTTED.PATH and which layer set it.

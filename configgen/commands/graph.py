@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
+from configgen.commands._common import project_option
 from configgen.commands.completion import complete_env
 
 
 @click.command("graph")
 @click.argument("env", shell_complete=complete_env)
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml).",
-)
+@project_option
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True
 )
