@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from configgen.findings import Finding, Severity
+from configgen.findings import DataPath, Finding, Severity
 from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTarget, subdomain
 from configgen.rules.base import AzureUse, Target, rule
 from configgen.suggest import hint_for
@@ -174,11 +174,7 @@ def deployment_mismatch(t: Any) -> Iterator[Finding]:
     """
     if not isinstance(t, InventoryTarget):
         return
-    for doc, key, name, dep, bound in _project_deployments(t):
-        d = bound.inventory.get(name)
-        if d is None:
-            continue
-        dpath = ("resources", key, "deployments", name)
+    for doc, dpath, name, dep, d in _project_matches(t):
         pairs: list[tuple[str, object, object]] = [
             ("model", dep.model, d.model),
             ("version", dep.version, d.version),
@@ -194,10 +190,7 @@ def deployment_mismatch(t: Any) -> Iterator[Finding]:
                     f"{field_name} is {ours} here, but Azure reports {theirs} for deployment {name}",
                     f"set {field_name}: {_yaml(theirs)}, or change the deployment in Azure",
                 )
-    for use, bound in _litellm_uses(t):
-        d = bound.inventory.get(use.deployment.value)
-        if d is None:
-            continue
+    for use, d in _litellm_matches(t):
         for field_name, loc, theirs in (("model", use.model, d.model), ("version", use.model_version, d.version)):
             stated = loc.present and loc.path and loc.path[-1] == "base_model"
             if stated and theirs is not None and _differs(loc.value, theirs):
@@ -209,6 +202,22 @@ def deployment_mismatch(t: Any) -> Iterator[Finding]:
                     f"for deployment {d.name}",
                     f"set base_model: azure/{d.model}-{d.version}" if d.model and d.version else "",
                 )
+
+
+def _project_matches(t: InventoryTarget) -> Iterator[tuple[Any, DataPath, str, Any, InventoryDeployment]]:
+    """Project deployments that the inventory has: (doc, data path, name, project deployment, Azure's)."""
+    for doc, key, name, dep, bound in _project_deployments(t):
+        d = bound.inventory.get(name)
+        if d is not None:
+            yield doc, ("resources", key, "deployments", name), name, dep, d
+
+
+def _litellm_matches(t: InventoryTarget) -> Iterator[tuple[AzureUse, InventoryDeployment]]:
+    """LiteLLM config deployments that the inventory has, with Azure's description of them."""
+    for use, bound in _litellm_uses(t):
+        d = bound.inventory.get(use.deployment.value)
+        if d is not None:
+            yield use, d
 
 
 def _differs(ours: object, theirs: object) -> bool:
@@ -236,11 +245,7 @@ def rate_limit_exceeded(t: Any) -> Iterator[Finding]:
         return
     from configgen.derive import rpm_tpm
 
-    for doc, key, name, dep, bound in _project_deployments(t):
-        d = bound.inventory.get(name)
-        if d is None:
-            continue
-        dpath = ("resources", key, "deployments", name)
+    for doc, dpath, name, dep, d in _project_matches(t):
         rpm, tpm = rpm_tpm(dep)
         for what, ours, explicit, theirs in (("rpm", rpm, dep.rpm, d.rpm), ("tpm", tpm, dep.tpm, d.tpm)):
             if ours is None or theirs is None or ours <= theirs:
@@ -256,10 +261,7 @@ def rate_limit_exceeded(t: Any) -> Iterator[Finding]:
                 f"{what} {ours}{source} is above the {theirs} {what.upper()} Azure grants deployment {name}",
                 f"set {what}: {theirs}",
             )
-    for use, bound in _litellm_uses(t):
-        d = bound.inventory.get(use.deployment.value)
-        if d is None:
-            continue
+    for use, d in _litellm_matches(t):
         for what, loc, theirs in (("rpm", use.rpm, d.rpm), ("tpm", use.tpm, d.tpm)):
             ours = loc.value
             if isinstance(ours, int) and not isinstance(ours, bool) and theirs is not None and ours > theirs:
