@@ -247,10 +247,12 @@ def _merge_environments(findings: list[Finding], env_names: list[str]) -> list[F
 
 def project_catalog(project: Project) -> Any:
     """The built-in Azure catalogue, extended by the project's `catalog:` section."""
-    from configgen.catalog import CatalogExtension, load_catalog
+    from configgen.catalog import load_catalog
 
     if not project.catalog:
         return load_catalog()
+    from configgen.catalog_extension import CatalogExtension
+
     return load_catalog().with_extension(CatalogExtension.model_validate(project.catalog))
 
 

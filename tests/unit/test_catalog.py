@@ -10,7 +10,8 @@ from importlib import resources
 
 import pytest
 
-from configgen.catalog import CatalogExtension, azure_resource_from_host, load_catalog
+from configgen.catalog import azure_resource_from_host, load_catalog
+from configgen.catalog_extension import CatalogExtension
 
 
 def _raw() -> dict[str, object]:
