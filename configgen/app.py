@@ -241,7 +241,7 @@ def _merge_environments(findings: list[Finding], env_names: list[str]) -> list[F
             merged.extend(group if len({g.message for g in group}) > 1 and len(named) < 2 else [first])
             continue
         message = first.message.replace(f"environment {named[0]}", "environments " + ", ".join(named), 1)
-        merged.append(replace(first, message=message))
+        merged.append(first._replace(message=message))
     return merged
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from configgen.findings import Finding, Severity
 
@@ -47,8 +48,7 @@ _HAPROXY_SECTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One directive (nginx), statement (HAProxy) or property (Bicep) and where it starts.
 
     ``context`` names the enclosing blocks, outermost first: nginx ``("upstream", "u")``,
@@ -70,8 +70,7 @@ class Directive:
         return None
 
 
-@dataclass(frozen=True)
-class Address:
+class Address(NamedTuple):
     """A listen/bind address or a backend server, as written."""
 
     host: str
@@ -84,8 +83,7 @@ class Address:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class Probe:
+class Probe(NamedTuple):
     """An active health probe: HAProxy http-check / option httpchk, nginx Plus health_check, Azure LB probe."""
 
     path: str | None  # None for a TCP probe
@@ -173,8 +171,7 @@ def _positions(text: str) -> Iterator[tuple[int, int, int, str]]:
 # --- nginx ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     text: str
     line: int
     column: int

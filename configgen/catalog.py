@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from configgen.catalog_extension import CatalogExtension
@@ -55,8 +55,7 @@ def azure_resource_from_host(host: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class ApiVersion:
+class ApiVersion(NamedTuple):
     name: str
     status: ApiStatus
     source: str
@@ -68,8 +67,7 @@ class ApiVersion:
         return self.status == "preview"
 
 
-@dataclass(frozen=True)
-class MinApi:
+class MinApi(NamedTuple):
     """The oldest api-version that accepts something, per channel.
 
     ``ga is None`` means no dated GA version accepts it (only previews and the v1 API do); ``preview is
@@ -95,8 +93,7 @@ class MinApi:
         return self.ga or self.preview or "v1"
 
 
-@dataclass(frozen=True)
-class Retirement:
+class Retirement(NamedTuple):
     """Retirement dates per SKU class: the regional ``Standard`` SKU, and every other SKU."""
 
     standard: dt.date | None = None
@@ -121,16 +118,14 @@ class Retirement:
         return max(dates) if dates else None
 
 
-@dataclass(frozen=True)
-class RpmRatio:
+class RpmRatio(NamedTuple):
     """Quota: ``rpm`` requests per minute for every ``per_tpm`` tokens per minute."""
 
     rpm: int
     per_tpm: int
 
 
-@dataclass(frozen=True)
-class ModelVersion:
+class ModelVersion(NamedTuple):
     model: str
     version: str
     lifecycle: Literal["ga", "preview"]
@@ -141,8 +136,7 @@ class ModelVersion:
     checked: str
 
 
-@dataclass(frozen=True)
-class Model:
+class Model(NamedTuple):
     name: str
     kind: ModelKind
     rpm_ratio: RpmRatio | None
@@ -157,8 +151,7 @@ class Model:
         return None
 
 
-@dataclass(frozen=True)
-class Sku:
+class Sku(NamedTuple):
     name: str
     capacity_unit: CapacityUnit
     retirement_class: Literal["standard", "other"]

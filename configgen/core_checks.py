@@ -5,13 +5,12 @@ They are stable like rule ids and documented here so `configgen rules` can list 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from configgen.findings import Severity
 
 
-@dataclass(frozen=True)
-class CoreCheck:
+class CoreCheck(NamedTuple):
     id: str
     severity: Severity
     summary: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from configgen.findings import Finding, Severity
 
@@ -48,8 +48,7 @@ _NODE_LINE = re.compile(
 _NODE_UNQUOTE = re.compile(r"^(['\"`])([\s\S]*)\1$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class DotenvEntry:
+class DotenvEntry(NamedTuple):
     key: str
     value: str
     line: int
@@ -58,8 +57,7 @@ class DotenvEntry:
     raw: str  # the whole line as written
 
 
-@dataclass(frozen=True)
-class DotenvDocument:
+class DotenvDocument(NamedTuple):
     file: str
     text: str
     entries: tuple[DotenvEntry, ...]
@@ -87,8 +85,7 @@ class DotenvDocument:
         return Finding(rule_id, severity, message, hint, self.file, entry.line, col, (entry.key,))
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One python-dotenv statement (a binding, a comment/blank run, or a line it could not parse)."""
 
     line: int  # 1-based line of the first character that is not blank

@@ -10,13 +10,11 @@ import datetime as dt
 import functools
 import json
 import re
-from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class LiteLLMKnown:
+class LiteLLMKnown(NamedTuple):
     version: str
     top_level: frozenset[str]
     general_settings: frozenset[str]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import enum
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from configgen.render import edited_since_generated, split_header
 
@@ -16,8 +16,7 @@ class Action(enum.StrEnum):
     CHANGE = "change"
 
 
-@dataclass(frozen=True)
-class PlannedFile:
+class PlannedFile(NamedTuple):
     path: Path
     content: str
     old: str | None

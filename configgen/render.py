@@ -9,9 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from configgen.escape import FILTERS, Escaped, UnsafeValue
 from configgen.model import Environment, Project
@@ -19,8 +18,7 @@ from configgen.model import Environment, Project
 HASH_MARK = "configgen-sha256:"
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One file a render produces."""
 
     kind: str  # litellm_config | env_file | env_example | nginx | haproxy | bicep | ...

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _LITELLM = re.compile(r"(^|[\s/=])litellm(\s|$)")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     name: str  # e.g. "--port"
     value: str | None
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class LitellmCommand:
+class LitellmCommand(NamedTuple):
     line: int
     column: int
     options: tuple[Option, ...]
@@ -34,11 +32,10 @@ class LitellmCommand:
         return None
 
 
-@dataclass(frozen=True)
-class ScriptDocument:
+class ScriptDocument(NamedTuple):
     file: str
     text: str
-    commands: tuple[LitellmCommand, ...] = field(default=())
+    commands: tuple[LitellmCommand, ...] = ()
 
 
 _FLAGS = {"--debug", "--detailed_debug", "--drop_params", "--save", "--use_queue", "--run_gunicorn",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from configgen.dotenv import DotenvDocument
 from configgen.findings import DataPath, Finding, Severity
@@ -27,8 +27,7 @@ from configgen.yamlsource import YamlDocument
 Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory"]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     summary: str
@@ -65,8 +64,7 @@ def rule(
     return register
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A value together with the data path where it was written (so findings can point at it)."""
 
     value: Any
@@ -117,19 +115,16 @@ class AzureUse:
         return self.doc.finding(rule_id, severity, path, message, hint)
 
 
-@dataclass(frozen=True)
-class LiteLLMTarget:
+class LiteLLMTarget(NamedTuple):
     doc: YamlDocument
     as_of: dt.date
 
 
-@dataclass(frozen=True)
-class DotenvTarget:
+class DotenvTarget(NamedTuple):
     doc: DotenvDocument
 
 
-@dataclass(frozen=True)
-class BundleTarget:
+class BundleTarget(NamedTuple):
     """Files given together: checked against each other."""
 
     litellm: tuple[YamlDocument, ...]
@@ -143,13 +138,11 @@ class BundleTarget:
     scripts: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True)
-class ScriptTarget:
+class ScriptTarget(NamedTuple):
     doc: Any  # configgen.scripts.ScriptDocument
 
 
-@dataclass(frozen=True)
-class BalancerTarget:
+class BalancerTarget(NamedTuple):
     doc: Any  # configgen.balancer_files.BalancerDocument
 
 
@@ -170,8 +163,7 @@ def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = 
     return out
 
 
-@dataclass(frozen=True)
-class ProjectTarget:
+class ProjectTarget(NamedTuple):
     """A project that passed the schema: its document, model and valid environments."""
 
     doc: YamlDocument

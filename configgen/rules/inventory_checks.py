@@ -13,12 +13,14 @@ registered under the ``inventory`` target; ``configgen rules`` lists and documen
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from configgen.findings import DataPath, Finding, Severity
-from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTarget, subdomain
 from configgen.rules.base import AzureUse, Target, rule
 from configgen.suggest import hint_for
+
+if TYPE_CHECKING:
+    from configgen.inventory import BoundInventory, InventoryDeployment, InventoryTarget
 
 TARGET: Target = "inventory"
 INVENTORY_RULES = frozenset(
@@ -31,6 +33,14 @@ INVENTORY_RULES = frozenset(
         "inventory-unmatched",
     }
 )
+
+
+def _is_inventory_target(t: Any) -> TypeGuard[InventoryTarget]:
+    # configgen.inventory is imported only once an inventory is checked (these rules see nothing
+    # else): importing it costs 3 ms of every `configgen validate`.
+    from configgen.inventory import InventoryTarget
+
+    return isinstance(t, InventoryTarget)
 
 
 def _project_deployments(t: InventoryTarget) -> Iterator[tuple[Any, str, str, Any, BoundInventory]]:
@@ -91,7 +101,7 @@ def deployment_missing(t: Any) -> Iterator[Finding]:
     lists. Deployment names are case-sensitive in the data-plane URL
     (`/openai/deployments/{deployment-id}/...`), so they are compared exactly.
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
     for doc, key, name, _dep, bound in _project_deployments(t):
         if bound.inventory.get(name) is None:
@@ -136,7 +146,7 @@ def deployment_not_succeeded(t: Any) -> Iterator[Finding]:
     a `Succeeded` deployment serves requests. A deployment still `Creating` may succeed later: fetch the
     inventory again.
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
     hint_default = "wait until Azure reports Succeeded and fetch the inventory again"
     for doc, key, name, _dep, bound in _project_deployments(t):
@@ -172,7 +182,7 @@ def deployment_mismatch(t: Any) -> Iterator[Finding]:
     `model_info.base_model` states a model and version (a deployment *name* that looks like a model is
     not a statement and is not compared). Model and SKU names are compared case-insensitively.
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
     for doc, dpath, name, dep, d in _project_matches(t):
         pairs: list[tuple[str, object, object]] = [
@@ -241,7 +251,7 @@ def rate_limit_exceeded(t: Any) -> Iterator[Finding]:
     `capacity`, and not when the capacity itself already disagrees with Azure). Deployments without
     `rateLimits` (provisioned ones) are not checked.
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
     from configgen.derive import rpm_tpm
 
@@ -282,7 +292,7 @@ def deployment_unused(t: Any) -> Iterator[Finding]:
     deployment's capacity counts against the subscription's regional TPM quota), so it is worth knowing.
     Reported at the deployment's line in the inventory file.
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
     used: dict[int, set[str]] = {}
     for _doc, _key, name, _dep, bound in _project_deployments(t):
@@ -312,8 +322,10 @@ def unmatched(t: Any) -> Iterator[Finding]:
     (`/subscriptions/.../providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}`).
     Give the inventory of the right account, or name it from the project resource (`inventory:`).
     """
-    if not isinstance(t, InventoryTarget):
+    if not _is_inventory_target(t):
         return
+    from configgen.inventory import subdomain
+
     used: set[int] = set()
     for _doc, _key, _name, _dep, bound in _project_deployments(t):
         used.add(id(bound))
