@@ -60,12 +60,15 @@ class _Anchored:
 
 class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
-        from ruamel.yaml.nodes import ScalarNode
         from ruamel.yaml.resolver import VersionedResolver
 
         self.doc = doc
-        self.resolver = VersionedResolver()
-        self.scalar_node = ScalarNode
+        # ruamel's YAML 1.2 implicit resolvers: first character -> [(tag, regexp)], what
+        # VersionedResolver.resolve consults (it also finds its YAML version through two caught
+        # AttributeErrors per scalar, which made resolving a third of the load time).
+        table = VersionedResolver().versioned_resolver
+        self.implicit: dict[str, list[tuple[str, Any]]] = {k: v for k, v in table.items() if k is not None}
+        self.implicit_any: list[tuple[str, Any]] = table.get(None, [])
         self.tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored] = {}
@@ -181,6 +184,13 @@ class _Builder:
                 self.record(is_key, (*path, *rel), where)
         self.attach(found.value, start, found.size, None)
 
+    def resolve_plain(self, value: str) -> str:
+        """The tag of a plain scalar, as ruamel.yaml's VersionedResolver.resolve gives it."""
+        for tag, regexp in [*self.implicit.get(value[:1], ()), *self.implicit_any]:
+            if regexp.match(value):
+                return str(tag)
+        return _Y + "str"
+
     def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
         value: str = event.value
         if _SURROGATE.search(value):
@@ -194,8 +204,7 @@ class _Builder:
             else:
                 cached = self.tags.get(value)
                 if cached is None:
-                    resolved = self.resolver.resolve(self.scalar_node, value, (True, False))
-                    cached = self.tags[value] = str(getattr(resolved, "value", resolved))
+                    cached = self.tags[value] = self.resolve_plain(value)
                 tag = cached
         if tag == _Y + "merge":
             return value, tag

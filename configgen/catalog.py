@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -394,5 +394,6 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
 @functools.cache
 def load_catalog() -> Catalog:
     """The packaged catalogue, read once per process."""
-    text = resources.files("configgen").joinpath("data/azure_openai.json").read_text(encoding="utf-8")
+    # A path next to this module, not importlib.resources (1.5 ms of imports): configgen is never zipped.
+    text = (Path(__file__).parent / "data" / "azure_openai.json").read_text(encoding="utf-8")
     return catalog_from_data(json.loads(text))

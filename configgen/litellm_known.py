@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import json
 import re
-from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 
@@ -43,7 +43,7 @@ EXTRA_MODEL_INFO = frozenset({"supported_environments"})
 @functools.cache
 def known() -> LiteLLMKnown:
     raw: dict[str, Any] = json.loads(
-        resources.files("configgen").joinpath("data/litellm_known.json").read_text(encoding="utf-8")
+        (Path(__file__).parent / "data" / "litellm_known.json").read_text(encoding="utf-8")
     )
     types = raw["field_types"]
     return LiteLLMKnown(
