@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -223,7 +223,7 @@ def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tupl
     findings.extend(_merge_environments(run_rules("project", target), list(envs)))
     catalog = project_catalog(loaded.project)
     for use in project_azure_uses(loaded.doc, loaded.project, as_of):
-        findings.extend(run_rules("azure", replace(use, catalog=catalog)))
+        findings.extend(run_rules("azure", use._replace(catalog=catalog)))
     return loaded, findings
 
 

@@ -16,8 +16,8 @@ A rule is a pure function from one *target* to findings. Targets:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from configgen.dotenv import DotenvDocument
@@ -78,8 +78,7 @@ class Located(NamedTuple):
 MISSING = Located(None, ())
 
 
-@dataclass(frozen=True)
-class AzureUse:
+class AzureUse(NamedTuple):
     """One Azure OpenAI deployment as a configuration uses it.
 
     Built from a project deployment or from a LiteLLM ``model_list`` entry. Fields the source does
@@ -89,6 +88,8 @@ class AzureUse:
     doc: YamlDocument
     #: Where the whole entry sits (used when a finding has no more precise place).
     path: DataPath
+    #: The date lifecycle rules judge by.
+    as_of: dt.date
     deployment: Located = MISSING
     endpoint: Located = MISSING  # the api_base / resource endpoint
     resource: Located = MISSING  # resource (subdomain) name, when known
@@ -100,8 +101,7 @@ class AzureUse:
     rpm: Located = MISSING
     tpm: Located = MISSING
     #: request parameters the config sets (name -> located value), e.g. response_format, reasoning_effort
-    params: dict[str, Located] = field(default_factory=dict)
-    as_of: dt.date = field(default_factory=dt.date.today)
+    params: Mapping[str, Located] = MappingProxyType({})
     #: The Azure catalogue to judge by (a project may extend the built-in one); None = built-in.
     catalog: Any = None
 

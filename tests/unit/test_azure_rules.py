@@ -102,7 +102,7 @@ def test_retirement_depends_on_sku() -> None:
 
     def rules_for(**kw: object) -> list[str]:
         use = _use(model="gpt-4o", model_version="2024-08-06", **kw)
-        use = AzureUse(**{**use.__dict__, "as_of": on})
+        use = use._replace(as_of=on)
         return [f.rule for f in run_rules("azure", use, only=ids)]
 
     assert rules_for(sku="Standard") == ["azure-model-retired"]
