@@ -3,6 +3,22 @@
     .venv/bin/python bench/run.py                      # the table (a few minutes at most)
     .venv/bin/python bench/run.py --sizes 100,1000     # skip the 5,000-deployment row
     .venv/bin/python bench/run.py --configgen "/path/to/python -m configgen"
+    .venv/bin/python bench/run.py --install current    # the dev venv's (editable) install as it is
+
+What is measured (``--install``):
+
+- ``regular`` (the default): this checkout as ``pip install .`` installs it, which is what users and
+  pre-commit run. It is built without pip or network in the run's temporary directory: a venv
+  (``PYTHON -m venv --without-pip``) whose site-packages holds a byte-compiled copy of configgen/, a
+  pip-style ``configgen`` console script, and one .pth file that puts --python's site-packages on
+  sys.path for the dependencies. Python processes .pth files only in site directories, not in the
+  directories a .pth adds, so the dev venv's editable-install finder and coverage hook (8-9 ms of every
+  start-up) stay out. check-jsonschema gets a pip console script in that venv too, so configgen, the
+  anchor and the ``python -c pass`` floor all start the same interpreter and site set-up.
+- ``current``: the ``configgen`` script next to --python (else ``PYTHON -m configgen``) and the
+  ``check-jsonschema`` next to it (else on PATH), as installed; in the dev venv, an editable install.
+
+``--configgen CMD`` and ``--check-jsonschema CMD`` win over either.
 
 Every figure is the median wall-clock time (time.perf_counter around the child process) of
 ``--runs`` runs after ``--warmup`` discarded ones. Peak memory is the child's own ru_maxrss, read with
@@ -36,6 +52,7 @@ from make_project import env_names, make_project
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+PACKAGE = REPO / "configgen"
 EXAMPLE = REPO / "examples" / "chatsheetai" / "configgen.yaml"
 SCHEMA = BENCH / "schemas" / "litellm-config.schema.json"
 AS_OF = "2026-11-27"
@@ -88,11 +105,165 @@ class Measure:
         return len(self.samples)
 
 
+#: The children's environment. PYTHONDONTWRITEBYTECODE is dropped: with it every run recompiles
+#: configgen from source (50 ms here), which no installed copy does (pip writes the .pyc files at
+#: install time, and an editable install writes them on the first import, i.e. the warm-up run).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+# --- what is measured ----------------------------------------------------------------------------
+
+
+@dataclass
+class Install:
+    """The commands measured: the interpreter (floor row, raised-limits row), configgen and the anchor."""
+
+    python: list[str]
+    configgen: list[str]
+    anchor: list[str]
+    #: the checkout a regular install was copied from (for git describe); None: ask python where it imports from
+    checkout: Path | None = None
+    #: the Machine section's "measured:" line; empty for the current install, which machine() describes
+    measured: str = ""
+
+
+class InstallError(RuntimeError):
+    """The regular install could not be built, or does not import configgen from its own site-packages."""
+
+
+#: What pip writes for a console script `name = "module:func"`, after the shebang (distlib's template).
+CONSOLE_SCRIPT = r"""# -*- coding: utf-8 -*-
+import re
+import sys
+from {module} import {func}
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\.pyw|\.exe)?$', '', sys.argv[0])
+    sys.exit({func}())
+"""
+
+
+def current_install(python: str) -> Install:
+    """What --python has installed: the `configgen` script next to it, and check-jsonschema."""
+    bindir = Path(python).parent
+    script = bindir / "configgen"
+    configgen = [str(script)] if script.exists() else [python, "-m", "configgen"]
+    return Install([python], configgen, _anchor_near(bindir))
+
+
+def _anchor_near(bindir: Path) -> list[str]:
+    found = bindir / "check-jsonschema"
+    return [str(found)] if found.exists() else [shutil.which("check-jsonschema") or "check-jsonschema"]
+
+
+def regular_install(python: str, tmp: Path, package: Path = PACKAGE) -> Install:
+    """Install `package` into a new venv in `tmp` laid out as `pip install .` would, without pip or network.
+
+    pip is slow here and would need a wheel, which setuptools builds only with `wheel` (not in the dev
+    venv). So this does what pip does: the package in site-packages, .pyc files written at install time,
+    pip's console script. The dependencies are python's own site-packages, added by one .pth file.
+    """
+    # Every child runs in tmp, as the measured ones do: `-c` and `-m` put the working directory first on
+    # sys.path, and in the checkout that is where `import configgen` would find configgen/.
+    tmp = tmp.absolute()
+    venv = tmp / "venv"
+    _checked([python, "-m", "venv", "--without-pip", str(venv)], tmp, "create a venv")
+    vpython = venv / "bin" / "python"
+    site = Path(
+        _checked([str(vpython), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp, "find its site-packages")
+        .strip()
+    )
+    # Only the directories are added: Python processes .pth files in site directories, not in directories
+    # a .pth adds, so the dev venv's editable-install finder (__editable__*.pth, which imports pathlib and
+    # more) and coverage's a1_coverage.pth hook do not run here, just as in a user's regular install.
+    deps = _site_dirs(python, tmp)
+    (site / "configgen_bench_deps.pth").write_text(
+        f"# configgen's dependencies, from {python}\n" + "".join(f"{d}\n" for d in deps), encoding="utf-8"
+    )
+    target = site / package.name
+    shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
+    # pip byte-compiles at install time; without it the first run would compile configgen.
+    _checked([str(vpython), "-m", "compileall", "-q", str(target)], tmp, "byte-compile configgen")
+    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.cli:main")
+
+    found = _ask([str(vpython)], "import configgen, sys; print(configgen.__file__)", tmp)
+    imported = Path(found.stdout.strip()).resolve() if found.returncode == 0 and found.stdout.strip() else None
+    if imported is None or not imported.is_relative_to(target.resolve()):
+        raise InstallError(
+            f"the regular install in {venv} imports configgen from {imported or 'nowhere'}, not from {target}"
+            + (f" ({found.stderr.strip().splitlines()[-1]})" if found.returncode and found.stderr.strip() else "")
+        )
+
+    # The anchor gets the same interpreter and site set-up, and its own pip console script (its entry point
+    # is check_jsonschema:main), as users run it: `python -m check_jsonschema` measured 20-30 ms (15 %)
+    # faster here, not from runpy but because its allocations happen to dodge costly collections while
+    # importing (with gc disabled both take the same time).
+    has_anchor = _ask([str(vpython)], "import check_jsonschema", tmp).returncode == 0
+    anchor = (
+        [str(_console_script(venv / "bin" / "check-jsonschema", vpython, "check_jsonschema:main"))]
+        if has_anchor
+        else _anchor_near(Path(python).parent)
+    )
+    return Install(
+        [str(vpython)],
+        [str(script)],
+        anchor,
+        checkout=package.resolve().parent,
+        measured="a regular install of this checkout (package copied to a throwaway venv's site-packages and "
+        f"byte-compiled; dependencies from {', '.join(deps)})"
+        + ("; check-jsonschema from a pip-style console script in the same venv" if has_anchor else ""),
+    )
+
+
+def _console_script(path: Path, python: Path, entry: str) -> Path:
+    module, func = entry.split(":")
+    path.write_text(_shebang(str(python)) + CONSOLE_SCRIPT.format(module=module, func=func), encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _site_dirs(python: str, cwd: Path) -> list[str]:
+    """python's purelib and platlib directories (one and the same in a venv)."""
+    out = _checked(
+        [python, "-c", "import sysconfig; p = sysconfig.get_paths(); print(p['purelib']); print(p['platlib'])"],
+        cwd,
+        f"ask {python} for its site-packages",
+    )
+    return list(dict.fromkeys(line for line in out.splitlines() if line.strip()))
+
+
+def _shebang(executable: str) -> str:
+    """pip's (distlib's) shebang: direct, unless Linux would refuse it (a space, or over 127 bytes)."""
+    if " " not in executable and len(executable.encode()) + 3 <= 127:
+        return f"#!{executable}\n"
+    return f"#!/bin/sh\n'''exec' \"{executable}\" \"$0\" \"$@\"\n' '''\n"
+
+
+def _ask(python: Sequence[str], code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*python, "-c", code], cwd=cwd, capture_output=True, text=True, check=False, env=CHILD_ENV)
+
+
+def _checked(cmd: Sequence[str], cwd: Path, what: str) -> str:
+    try:
+        done = subprocess.run(list(cmd), cwd=cwd, capture_output=True, text=True, check=False, env=CHILD_ENV)
+    except OSError as exc:  # e.g. no such --python
+        raise InstallError(f"could not {what} (`{shlex.join(cmd)}`): {exc}") from exc
+    if done.returncode != 0:
+        # The last line: a traceback's exception, or compileall's error (it reports on stdout).
+        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise InstallError(f"could not {what} (`{shlex.join(cmd)}`: exit {done.returncode}): {last}")
+    return done.stdout
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
 def run_once(cmd: Sequence[str], cwd: Path) -> Sample:
     """One child process: wall clock around it, and its own rusage (CPU, peak RSS) from wait4."""
     with tempfile.TemporaryFile() as err:  # stdout too: validate reports its findings there
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        proc = subprocess.Popen(
+            list(cmd), cwd=cwd, env=CHILD_ENV, stdin=subprocess.DEVNULL, stdout=err, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
@@ -145,7 +316,9 @@ def _first_line(text: str) -> str:
 # --- the machine ---------------------------------------------------------------------------------
 
 
-def machine(python: Sequence[str]) -> list[str]:
+def machine(install: Install, cwd: Path) -> list[str]:
+    """The Machine section; `python -c` runs in `cwd`, where the measured children run (see regular_install)."""
+    python = install.python
     cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -156,22 +329,37 @@ def machine(python: Sequence[str]) -> list[str]:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     version = subprocess.run(
-        [*python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True, check=False
+        [*python, "-c", "import sys; print(sys.version.split()[0])"], cwd=cwd, capture_output=True, text=True, check=False
     ).stdout.strip()
     where = subprocess.run(
         [*python, "-c", "import configgen, pathlib; print(pathlib.Path(configgen.__file__).parent.parent)"],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
     ).stdout.strip()
+    checkout = str(install.checkout) if install.checkout else where or str(REPO)
     commit = subprocess.run(
-        ["git", "-C", where or str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
+        ["git", "-C", checkout, "describe", "--always", "--dirty"], capture_output=True, text=True, check=False
     ).stdout.strip()
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    installed = "site-packages" in Path(where).parts if where else False
+    if install.measured:
+        what = [
+            f"- configgen from {where or 'unknown'}, copied from {checkout} ({commit or 'not a git checkout'})",
+            f"- measured: {install.measured}",
+        ]
+    else:
+        what = [
+            f"- configgen from {where or 'unknown'} ({commit or 'not a git checkout'}); "
+            + ("a regular install" if installed else "an editable install (`pip install -e`), whose import hook adds a few ms")
+        ]
     return [
         f"- CPU: {cpu}; {os.cpu_count()} cores ({usable} usable)",
         f"- Python {version} ({platform.system()} {platform.release()})",
-        f"- configgen from {where or 'unknown'} ({commit or 'not a git checkout'})",
+        *what,
+        "- bytecode: the children may write and read .pyc files, as an installed copy does"
+        + (" (PYTHONDONTWRITEBYTECODE, set here, is dropped for them)" if "PYTHONDONTWRITEBYTECODE" in os.environ else ""),
         f"- load average when the run started (1/5/15 min): {load}",
     ]
 
@@ -209,13 +397,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     default_python = str(Path(sys.executable))
     parser.add_argument(
-        "--configgen",
-        help="command that runs configgen, split like a shell would (default: the `configgen` script next to "
-        "--python, else `PYTHON -m configgen`)",
+        "--install",
+        choices=("regular", "current"),
+        default="regular",
+        help="regular (default): measure this checkout installed as `pip install .` would, in a throwaway venv "
+        "that uses --python's site-packages for the dependencies; current: what --python has installed (in the "
+        "dev venv an editable install, whose import hook and .pth files slow every start-up)",
     )
-    parser.add_argument("--python", default=default_python, help="interpreter with configgen installed (default: this one)")
     parser.add_argument(
-        "--check-jsonschema", dest="anchor", help="check-jsonschema command (default: next to --python, else on PATH)"
+        "--configgen",
+        help="command that runs configgen, split like a shell would (default: the regular install's `configgen` "
+        "script; with --install current the one next to --python, else `PYTHON -m configgen`)",
+    )
+    parser.add_argument(
+        "--python",
+        default=default_python,
+        help="interpreter with configgen's dependencies (regular) or configgen (current) installed (default: this one)",
+    )
+    parser.add_argument(
+        "--check-jsonschema",
+        dest="anchor",
+        help="check-jsonschema command (default: a console script in the regular install's venv; with --install "
+        "current, or without check_jsonschema there, the one next to --python, else on PATH)",
     )
     parser.add_argument("--runs", type=int, default=5, help="measured runs per figure (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="discarded runs before measuring (default 1)")
@@ -227,27 +430,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
 
-    python = [args.python]
-    bindir = Path(args.python).parent
-    if args.configgen:
-        configgen = shlex.split(args.configgen)
-    elif (bindir / "configgen").exists():
-        configgen = [str(bindir / "configgen")]
-    else:
-        configgen = [*python, "-m", "configgen"]
-    if args.anchor:
-        anchor_cmd = shlex.split(args.anchor)
-    else:
-        found = bindir / "check-jsonschema"
-        anchor_cmd = [str(found)] if found.exists() else [shutil.which("check-jsonschema") or "check-jsonschema"]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-
-    print("## Machine\n")
-    print("\n".join([*machine(python), *(f"- {n}" for n in args.note)]))
     started = time.perf_counter()
 
     with tempfile.TemporaryDirectory(prefix="configgen-bench-") as tmp_name:
         tmp = Path(tmp_name)
+        try:
+            install = regular_install(args.python, tmp) if args.install == "regular" else current_install(args.python)
+        except InstallError as exc:
+            print(f"run.py: --install regular: {exc}", file=sys.stderr)
+            return 1
+        notes = list(args.note)
+        if args.configgen:
+            install.configgen = shlex.split(args.configgen)
+            notes.append(f"configgen run as `{args.configgen}` (--configgen)")
+        if args.anchor:
+            install.anchor = shlex.split(args.anchor)
+            notes.append(f"check-jsonschema run as `{args.anchor}` (--check-jsonschema)")
+        # Every measured interpreter start (the floor, the raised-limits row) uses the install's python.
+        python, configgen, anchor_cmd = install.python, install.configgen, install.anchor
+
+        print("## Machine\n")
+        print("\n".join([*machine(install, tmp), *(f"- {n}" for n in notes)]))
         project = args.project.resolve()
         rows: list[tuple[str, str, str, str, str]] = []
 
@@ -362,8 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\nMarginal cost per deployment (linear growth keeps these equal): " + marginal)
         if any(s[4] for s in scaling):
             print(
-                "\n¹ configgen refuses this project (more than yamlsource.MAX_BYTES = 512 KiB or MAX_PARSED_NODES "
-                "= 40,000); measured through `python -c` with those limits raised 16×."
+                "\n¹ configgen refuses this project (more than yamlsource.MAX_BYTES or MAX_PARSED_NODES); "
+                "measured through `python -c` with those limits raised 16×."
             )
     print(f"\nBenchmark took {time.perf_counter() - started:.0f} s; load average at the end: "
           + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
