@@ -64,9 +64,9 @@ RAISED_LIMITS = (
     "import sys\n"
     "import configgen.yamlsource as y\n"
     "y.MAX_BYTES *= 16; y.MAX_PARSED_NODES *= 16; y.MAX_NODES *= 16\n"
-    "from configgen.cli import main\n"
+    "from configgen.cli import entry\n"
     "sys.argv[0] = 'configgen'\n"
-    "sys.exit(main())\n"
+    "entry()\n"
 )
 
 
@@ -183,7 +183,7 @@ def regular_install(python: str, tmp: Path, package: Path = PACKAGE) -> Install:
     shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
     # pip byte-compiles at install time; without it the first run would compile configgen.
     _checked([str(vpython), "-m", "compileall", "-q", str(target)], tmp, "byte-compile configgen")
-    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.cli:main")
+    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.cli:entry")
 
     found = _ask([str(vpython)], "import configgen, sys; print(configgen.__file__)", tmp)
     imported = Path(found.stdout.strip()).resolve() if found.returncode == 0 and found.stdout.strip() else None

@@ -1,5 +1,3 @@
-import sys
+from configgen.cli import entry
 
-from configgen.cli import main
-
-sys.exit(main())
+entry()
