@@ -64,9 +64,9 @@ RAISED_LIMITS = (
     "import sys\n"
     "import configgen.yamlsource as y\n"
     "y.MAX_BYTES *= 16; y.MAX_PARSED_NODES *= 16; y.MAX_NODES *= 16\n"
-    "from configgen.cli import entry\n"
+    "from configgen.__main__ import main\n"
     "sys.argv[0] = 'configgen'\n"
-    "entry()\n"
+    "main()\n"
 )
 
 
@@ -183,7 +183,7 @@ def regular_install(python: str, tmp: Path, package: Path = PACKAGE) -> Install:
     shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
     # pip byte-compiles at install time; without it the first run would compile configgen.
     _checked([str(vpython), "-m", "compileall", "-q", str(target)], tmp, "byte-compile configgen")
-    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.cli:entry")
+    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.__main__:main")
 
     found = _ask([str(vpython)], "import configgen, sys; print(configgen.__file__)", tmp)
     imported = Path(found.stdout.strip()).resolve() if found.returncode == 0 and found.stdout.strip() else None
@@ -478,15 +478,16 @@ def main(argv: list[str] | None = None) -> int:
         ok_half = None if anchor is None or anchor.failed or val.failed else val.wall <= anchor.wall / 2
         rows.append(("Python start-up (`python -c pass`): the floor", "≈ 0.01 s", fmt_s(floor), "–", "–"))
         rows.append(("`configgen --help`", "≤ 0.10 s", fmt_s(helpm), "–", verdict(within(helpm, 0.10))))
-        both = None if within(val, 0.15) is None else bool(within(val, 0.15) and ok_half is not False)
-        half = "" if ok_half is None or anchor is None else f"; {val.wall / anchor.wall:.2f}× the anchor"
+        # Two targets, two rows: the absolute one, and the one against what people use today.
         rows.append((
-            f"`configgen validate` the example ({len(example_envs)} environments){half}",
-            "≤ 0.15 s and ≤ ½ anchor",
+            f"`configgen validate` the example ({len(example_envs)} environments)",
+            "≤ 0.15 s",
             fmt_s(val),
             fmt_s(anchor),
-            verdict(both),
+            verdict(within(val, 0.15)),
         ))
+        ratio = "–" if ok_half is None or anchor is None else f"{val.wall / anchor.wall:.2f}×"
+        rows.append(("validate the example against the anchor", "≤ 0.5×", ratio, "1×", verdict(ok_half)))
         if not val.failed and not floor.failed:
             rows.append(("validate the example: above the floor", "–", f"{val.wall - floor.wall:.3f} s", "–", "–"))
 

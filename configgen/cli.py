@@ -7,7 +7,6 @@ Exit codes, decided only in :func:`main`: 0 clean, 1 findings or drift, 2 usage,
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import sys
 from pathlib import Path
@@ -303,23 +302,3 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return EXIT_OK
-
-
-def entry() -> None:
-    """The `configgen` executable (and `python -m configgen`): the process is ours, so its garbage
-    collector is too.
-
-    A run is short and builds no reference cycles worth collecting: the cyclic collector would only
-    re-scan what the imports create (8 ms of each `configgen validate`; peak memory for 5,000
-    deployments is the same either way). And what is left when the run ends is frozen, so the full
-    collection at interpreter exit skips it (25 ms). Exit handlers still run; bench/README.md has
-    the figures.
-    """
-    gc.disable()
-    code = main()
-    gc.freeze()
-    sys.exit(code)
-
-
-if __name__ == "__main__":
-    entry()

@@ -45,7 +45,7 @@ def test_hooks_file_names_real_commands_and_the_right_files() -> None:
     hooks = _hooks()
     assert set(hooks) == {"configgen-validate", "configgen-check"}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'configgen = "configgen.cli:entry"' in pyproject  # the console script pre-commit's venv gets
+    assert 'configgen = "configgen.__main__:main"' in pyproject  # the console script pre-commit's venv gets
     for hook in hooks.values():
         assert hook["language"] == "python"
         program, *args = str(hook["entry"]).split()
