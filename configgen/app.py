@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from configgen.filekinds import Kind, kind_by_content, kind_by_name
 from configgen.findings import Finding, Severity, has_errors, sort_findings
-from configgen.model import Project
 from configgen.plan import Action, PlannedFile
-from configgen.project import LoadedProject, load_project
 from configgen.render import output_path
 from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text, read_text
 
 if TYPE_CHECKING:
+    # configgen.project imports the Pydantic models (50 ms): checking hand-written files never needs them.
+    from configgen.model import Project
+    from configgen.project import LoadedProject
     from configgen.render import RenderError
     from configgen.rules.base import Target
 
@@ -210,6 +211,8 @@ def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tupl
     from configgen.rules.base import ProjectTarget
 
     load_all()
+    from configgen.project import load_project
+
     loaded = load_project(path, doc=doc)
     findings = list(loaded.findings)
     if loaded.doc is None:

@@ -121,13 +121,14 @@ def validate(
     balancer snippets; files given together are also checked against each other.
     """
     from configgen import app
-    from configgen.project import find_project_file
 
     when = _as_of(as_of)
     if files:
         paths = list(files) + ([project] if project else [])
         result = app.validate_files(paths, when, inventories)
     else:
+        from configgen.project import find_project_file
+
         path = find_project_file(project)
         if not path.exists():
             raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 from pathlib import Path
 from typing import NamedTuple
@@ -45,6 +44,8 @@ class PlannedFile(NamedTuple):
         return split_header(self.old)[0] is None or edited_since_generated(self.old)
 
     def diff(self, display: str | None = None) -> str:
+        import difflib
+
         from configgen.secrets import redact
 
         name = display or str(self.path)

@@ -10,10 +10,12 @@ import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.escape import FILTERS, Escaped, UnsafeValue
-from configgen.model import Environment, Project
+
+if TYPE_CHECKING:  # annotations only: checking hand-written files never imports Pydantic
+    from configgen.model import Environment, Project
 
 HASH_MARK = "configgen-sha256:"
 

@@ -154,3 +154,31 @@ def test_a_misspelt_model_list_is_an_error_with_a_suggestion(tmp_path: Path, cap
     [finding] = json.loads(capsys.readouterr().out)["findings"]
     assert (finding["rule"], finding["line"], finding["column"]) == ("yaml-kind-typo", 2, 1)
     assert finding["hint"] == "did you mean `model_list`?"
+
+
+def _modules_after(args: list[str]) -> tuple[int, set[str]]:
+    """Run the executable's entry in a fresh interpreter; return its exit code and the heavy modules it imported."""
+    code = (
+        "import sys\n"
+        "from configgen.__main__ import main\n"
+        f"sys.argv = ['configgen', *{args!r}]\n"
+        "heavy = ('pydantic', 'jinja2', 'jsonschema', 'importlib.metadata', 'configgen.inventory')\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    print(exc.code, *[m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    rc, *mods = out.stderr.strip().splitlines()[-1].split()
+    return int(rc), set(mods)
+
+
+def test_heavy_imports_stay_off_the_paths_that_do_not_need_them() -> None:
+    """A pre-commit hook pays for every import on every commit (bench/README.md)."""
+    assert _modules_after(["--help"]) == (0, set())
+    # Hand-written files: no Pydantic (the project models), no Jinja2 (nothing is rendered).
+    golden = "tests/golden/chatsheetai/prod"
+    assert _modules_after(["validate", f"{golden}/litellm.config.yaml", f"{golden}/server/.env", *AS_OF]) == (0, set())
+    # The project needs Pydantic and renders with Jinja2; it names no inventory, and Pydantic's plugin
+    # discovery (importlib.metadata) is skipped by the executable.
+    assert _modules_after(["validate", "-p", str(EXAMPLE), *AS_OF]) == (0, {"pydantic", "jinja2"})
