@@ -488,6 +488,13 @@ def main(argv: list[str] | None = None) -> int:
         example_envs = _env_names(project)
         anchor = anchor_for(project, example_envs[-1] if "prod" not in example_envs else "prod", "example")
         val = measure([[*configgen, "validate", "-p", str(project), "--as-of", AS_OF]], tmp, args)
+        # The anchor's own job, for comparison: configgen checking the same file as a hand-written one.
+        same_file = tmp / "anchor-example" / "litellm.config.yaml"
+        val_file = (
+            measure([[*configgen, "validate", str(same_file), "--as-of", AS_OF]], tmp, args, ok_codes=(0, 1))
+            if same_file.exists()
+            else None
+        )
 
         ok_half = None if anchor is None or anchor.failed or val.failed else val.wall <= anchor.wall / 2
         rows.append(("Python start-up (`python -c pass`): the floor", "≈ 0.01 s", fmt_s(floor), "–", "–"))
@@ -502,6 +509,14 @@ def main(argv: list[str] | None = None) -> int:
         ))
         ratio = "–" if ok_half is None or anchor is None else f"{val.wall / anchor.wall:.2f}×"
         rows.append(("validate the example against the anchor", "≤ 0.5×", ratio, "1×", verdict(ok_half)))
+        if val_file is not None:
+            rows.append((
+                "`configgen validate FILE` on the file the anchor checks (the example's rendered litellm.config.yaml)",
+                "–",
+                fmt_s(val_file),
+                fmt_s(anchor),
+                "–",
+            ))
         if not val.failed and not floor.failed:
             rows.append(("validate the example: above the floor", "–", f"{val.wall - floor.wall:.3f} s", "–", "–"))
         rows.append((

@@ -206,13 +206,12 @@ def validate_project_file(
 
 
 def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple[LoadedProject, list[Finding]]:
+    from configgen.project import load_project
     from configgen.project_azure import project_azure_uses
     from configgen.rules import load_all, run_rules
     from configgen.rules.base import ProjectTarget
 
     load_all()
-    from configgen.project import load_project
-
     loaded = load_project(path, doc=doc)
     findings = list(loaded.findings)
     if loaded.doc is None:

@@ -2,10 +2,11 @@
 
 The facts live in ``configgen/data/azure_openai.json`` (package data, JSON so that reading it on the
 ``validate`` path costs about a millisecond); every entry names its source and the date it was checked.
-This module turns that file into frozen dataclasses and answers the questions the ``azure-*`` rules ask.
+This module turns that file into immutable records and answers the questions the ``azure-*`` rules ask.
 
 A project can teach the catalogue models or versions it does not know yet with a ``catalog:`` section
-(:class:`CatalogExtension`); :meth:`Catalog.with_extension` returns a new catalogue with those merged in.
+(:class:`configgen.catalog_extension.CatalogExtension`); :meth:`Catalog.with_extension` returns a new
+catalogue with those merged in.
 """
 
 from __future__ import annotations
