@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.filekinds import Kind, kind_by_content, kind_by_name
 from configgen.findings import Finding, Severity, has_errors, sort_findings
@@ -25,9 +25,8 @@ if TYPE_CHECKING:
     from configgen.rules.base import Target
 
 
-@dataclass
-class ValidateResult:
-    findings: list[Finding] = field(default_factory=list)
+class ValidateResult(NamedTuple):
+    findings: list[Finding]
 
     def exit_code(self, strict: bool = False) -> int:
         return 1 if has_errors(self.findings, strict) else 0

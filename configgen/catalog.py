@@ -17,7 +17,6 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -164,15 +163,15 @@ class Sku(NamedTuple):
         return self.capacity_unit == "ptu"
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     api_versions: Mapping[str, ApiVersion]
     v1_aliases: frozenset[str]
     features: Mapping[str, MinApi]
     models: Mapping[str, Model]
     skus: Mapping[str, Sku]
+    #: lower-cased SKU name -> SKU name, for case-insensitive lookups
+    lower_skus: Mapping[str, str]
     checked: str = ""
-    _lower_skus: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- api-versions -------------------------------------------------------------------------
 
@@ -260,7 +259,7 @@ class Catalog:
     # ---- SKUs and quota -----------------------------------------------------------------------
 
     def sku(self, name: str) -> Sku | None:
-        return self.skus.get(name) or self.skus.get(self._lower_skus.get(name.lower(), ""))
+        return self.skus.get(name) or self.skus.get(self.lower_skus.get(name.lower(), ""))
 
     def rpm_tpm(
         self, model: str, version: str | None, sku: str | None, capacity: int | None
@@ -326,7 +325,7 @@ class Catalog:
                 source=mext.source,
                 checked="project",
             )
-        return replace(self, api_versions=api_versions, models=models)
+        return self._replace(api_versions=api_versions, models=models)
 
 
 def _date_part(version: str) -> str:
@@ -387,8 +386,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         features=features,
         models=models,
         skus=skus,
+        lower_skus={k.lower(): k for k in skus},
         checked=data.get("checked", ""),
-        _lower_skus={k.lower(): k for k in skus},
     )
 
 

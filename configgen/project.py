@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from configgen.findings import DataPath, Finding, Severity
 from configgen.layers import Layered, merge_environment
 from configgen.model import FORMAT_VERSION, Environment, Project
-from configgen.schema_errors import findings_from_error
 from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text
 
 DEFAULT_PROJECT_FILE = "configgen.yaml"
@@ -86,6 +85,8 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
     try:
         result.project = Project.model_validate(data)
     except ValidationError as err:
+        from configgen.schema_errors import findings_from_error  # on errors only: 1 ms a valid project skips
+
         result.findings.extend(findings_from_error(err, data, Project, doc))
     defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
     envs = data.get("environments")
@@ -99,9 +100,9 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
         try:
             model = Environment.model_validate(layered.data)
         except ValidationError as err:
-            result.findings.extend(
-                findings_from_error(err, layered.data, Environment, doc, origin=layered.origin)
-            )
+            from configgen.schema_errors import findings_from_error
+
+            result.findings.extend(findings_from_error(err, layered.data, Environment, doc, origin=layered.origin))
         result.envs[str(name)] = EnvView(str(name), layered, model)
     return result
 
