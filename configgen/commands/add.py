@@ -9,24 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 
 from configgen.commands._common import project_option
 from configgen.commands.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
+from configgen.model import Sku
 
-SKUS = (
-    "Standard",
-    "GlobalStandard",
-    "DataZoneStandard",
-    "ProvisionedManaged",
-    "GlobalProvisionedManaged",
-    "DataZoneProvisionedManaged",
-    "GlobalBatch",
-    "DataZoneBatch",
-    "DeveloperTier",
-)
+SKUS: tuple[str, ...] = get_args(Sku)  # the project model's own list
 DEFAULT_API_VERSION = "2025-04-01-preview"
 
 
