@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-#: `-p/--project FILE`, the same on every command that reads the project.
-project_option = click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml).",
-)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def project_file_option(help: str = "Project file (default: ./configgen.yaml).") -> Callable[[_F], _F]:
+    """`-p/--project FILE`, the same on every command that reads or writes the project."""
+    return click.option(
+        "-p", "--project", "project", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+    )
+
+
+project_option = project_file_option()
 
 
 def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, Any]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from configgen.commands._common import project_file_option
+
 
 @click.command("import")
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
@@ -25,14 +27,7 @@ import click
     type=click.Path(dir_okay=False, path_type=Path),
     help="With a LiteLLM config: deployment lists giving model, version, SKU and capacity (repeatable).",
 )
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file to write (default: ./configgen.yaml).",
-)
+@project_file_option("Project file to write (default: ./configgen.yaml).")
 @click.option(
     "--env", "env_name", default="default", show_default=True, help="Environment name for an imported config."
 )

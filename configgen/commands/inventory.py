@@ -7,6 +7,8 @@ from typing import TextIO
 
 import click
 
+from configgen.commands._common import project_file_option
+
 TOKEN_HINT = (
     "export it with: export {var}=$(az account get-access-token --resource https://management.azure.com/ "
     "--query accessToken -o tsv), or give --token-file with `az account get-access-token -o json` output"
@@ -20,14 +22,7 @@ def command() -> None:
 
 @command.command("fetch")
 @click.argument("env", required=False)
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Project file (default: ./configgen.yaml); ENV's resources are fetched.",
-)
+@project_file_option("Project file (default: ./configgen.yaml); ENV's resources are fetched.")
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription id (or $AZURE_SUBSCRIPTION_ID).")
 @click.option("--resource-group", "resource_group", help="Resource group of the account(s).")
 @click.option("--account", help="Fetch this account only (no project needed).")
