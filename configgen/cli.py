@@ -15,20 +15,11 @@ from typing import Any
 import click
 
 from configgen import __version__
-from configgen.commands._common import project_option
+from configgen.commands._common import as_of_option, project_option
 from configgen.commands.completion import complete_env
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
 
 
 def _format(name: str) -> str:
@@ -46,7 +37,6 @@ def _emit(findings: list[Any], fmt: str) -> None:
 format_option = click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True, help="Output format."
 )
-as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by (default: today).")
 
 
 #: Subcommands in configgen/commands/, imported only when run: `configgen validate` and `--help` do not
@@ -113,7 +103,7 @@ def validate(
     fmt: str,
     strict: bool,
     inventories: tuple[Path, ...],
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Check the project (and what it renders), or the FILES given, by kind.
 
@@ -122,17 +112,16 @@ def validate(
     """
     from configgen import app
 
-    when = _as_of(as_of)
     if files:
         paths = list(files) + ([project] if project else [])
-        result = app.validate_files(paths, when, inventories)
+        result = app.validate_files(paths, as_of, inventories)
     else:
         from configgen.project import find_project_file
 
         path = find_project_file(project)
         if not path.exists():
             raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
-        result = app.validate_project_file(path, when, inventories=inventories)
+        result = app.validate_project_file(path, as_of, inventories=inventories)
     _emit(result.findings, fmt)
     sys.exit(result.exit_code(strict))
 
@@ -164,7 +153,7 @@ def render(
     dry_run: bool,
     force: bool,
     fmt: str,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Validate, then render ENV's litellm.config.yaml, server/.env, start script and balancer snippets.
 
@@ -180,7 +169,7 @@ def render(
     path = find_project_file(project)
     try:
         result = app.render(
-            path, list(envs), out_dir=out, as_of=_as_of(as_of), check=check, dry_run=dry_run, force=force
+            path, list(envs), out_dir=out, as_of=as_of, check=check, dry_run=dry_run, force=force
         )
     except app.UsageError as exc:
         raise click.UsageError(str(exc)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,40 @@ def project_file_option(help: str = "Project file (default: ./configgen.yaml).")
 
 
 project_option = project_file_option()
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+#: `--as-of YYYY-MM-DD`, handed to the command as a date (None: today).
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", callback=_date, help="Date lifecycle rules judge by (default: today)."
+)
+
+
+def run_edit(command: str, action: Callable[[], list[Any]]) -> None:
+    """Run a project-file edit: a refused edit prints its findings and exits 1; otherwise the
+    warnings and errors of the result are shown (the edit was written)."""
+    from configgen.edit import EditError
+    from configgen.findings import Severity
+    from configgen.report import REPORTERS
+
+    try:
+        findings = action()
+    except EditError as exc:
+        if exc.findings:
+            click.echo(REPORTERS["text"](exc.findings), nl=False, err=True)
+        click.echo(f"configgen {command}: {exc}", err=True)
+        sys.exit(1)
+    shown = [f for f in findings if f.severity is not Severity.INFO]
+    if shown:
+        click.echo(REPORTERS["text"](shown), nl=False, err=True)
 
 
 def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, Any]:

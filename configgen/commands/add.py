@@ -6,14 +6,14 @@ edited file is validated before it is written, and an edit that would add an err
 
 from __future__ import annotations
 
-import sys
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
 
 import click
 
-from configgen.commands._common import project_option
+from configgen.commands._common import as_of_option, project_option, run_edit
 from configgen.commands.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
 from configgen.model import Sku
 
@@ -22,8 +22,7 @@ DEFAULT_API_VERSION = "2025-04-01-preview"
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = project_option(f)
-    return click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by.")(f)
+    return as_of_option(project_option(f))
 
 
 def _deployment_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,31 +32,14 @@ def _deployment_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--model", required=True, help="Azure model name, e.g. gpt-5.1.")(f)
 
 
-def _run(project: Path | None, as_of: str | None, what: str, change: Callable[[Any], None]) -> None:
-    import datetime as dt
-
-    from configgen.edit import EditError, edit
-    from configgen.findings import Severity
+def _run(project: Path | None, as_of: dt.date | None, what: str, change: Callable[[Any], None]) -> None:
+    from configgen.edit import edit
     from configgen.project import find_project_file
-    from configgen.report import REPORTERS
 
     path = find_project_file(project)
     if not path.exists():
         raise click.UsageError(f"project file {path} not found (use -p/--project FILE, or `configgen init`)")
-    try:
-        when = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
-    try:
-        _, findings = edit(path, change, as_of=when)
-    except EditError as exc:
-        if exc.findings:
-            click.echo(REPORTERS["text"](exc.findings), nl=False, err=True)
-        click.echo(f"configgen add: {exc}", err=True)
-        sys.exit(1)
-    shown = [f for f in findings if f.severity is not Severity.INFO]
-    if shown:
-        click.echo(REPORTERS["text"](shown), nl=False, err=True)
+    run_edit("add", lambda: edit(path, change, as_of=as_of)[1])
     click.echo(f"updated {path}: added {what}")
 
 
@@ -92,7 +74,7 @@ def resource(
     sku: str,
     capacity: int,
     project: Path | None,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Add Azure OpenAI resource NAME with its first deployment."""
     from configgen import edit
@@ -125,7 +107,7 @@ def deployment(
     sku: str,
     capacity: int,
     project: Path | None,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Add deployment NAME to RESOURCE."""
     from configgen import edit
@@ -156,7 +138,7 @@ def alias(
     fallbacks: tuple[str, ...],
     environment: str | None,
     project: Path | None,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Add model alias NAME (what the app asks for), served by the given deployments."""
     from configgen import edit
@@ -172,7 +154,7 @@ def alias(
 @click.option("--description", default="", help="One line saying what it is.")
 @click.option("--production", is_flag=True, help="Stricter rules apply.")
 @_common
-def environment(name: str, description: str, production: bool, project: Path | None, as_of: str | None) -> None:
+def environment(name: str, description: str, production: bool, project: Path | None, as_of: dt.date | None) -> None:
     """Add environment NAME; it starts as the defaults (override keys under it afterwards)."""
     from configgen import edit
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
-from configgen.commands._common import project_file_option
+from configgen.commands._common import as_of_option, project_file_option
 
 
 @click.command("import")
@@ -34,7 +35,7 @@ from configgen.commands._common import project_file_option
 @click.option("--dry-run", is_flag=True, help="Print the project that would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite an existing project file with an imported LiteLLM config.")
 @click.option("-f", "--format", "fmt", type=click.Choice(("auto", "text", "json", "github", "sarif")), default="auto")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by (default: today).")
+@as_of_option
 def command(
     sources: tuple[Path, ...],
     from_azure: Path | None,
@@ -47,22 +48,18 @@ def command(
     dry_run: bool,
     force: bool,
     fmt: str,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Add an Azure account's deployments to the project (--from-azure FILE), or turn a hand-written
     SOURCES = litellm.config.yaml [server/.env] into a new project file.
 
     The result is validated before anything is written; what could not be mapped is reported.
     """
-    import datetime as dt
     import sys
 
     if (from_azure is None) == (not sources):
         raise click.UsageError("give either --from-azure FILE or a LiteLLM config (with an optional .env) to import")
-    try:
-        when = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+    when = as_of or dt.date.today()
     path = project or Path("configgen.yaml")
     if from_azure is not None:
         result = _from_azure(from_azure, path, resource, region, endpoint)
@@ -145,7 +142,6 @@ def _from_litellm(sources: list[Path], path: Path, inventory_paths: list[Path], 
 
 def _finish(result: object, path: Path, when: object, dry_run: bool, fmt: str, *, strict_rules: bool) -> int:
     """Validate the produced project like `configgen validate` would, then write it (or not)."""
-    import datetime as dt
     import os
 
     from configgen.app import validate_project_file

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
+
+from configgen.commands._common import as_of_option, run_edit
 
 # Defaults that pass every rule today: gpt-5.1 2025-11-13 retires 2027-05-15 (catalogue), and reasoning
 # models need a preview api-version or v1 (FACTS.md: "o3 / o4-mini 2025-04-01-preview").
@@ -64,7 +66,7 @@ def _ask(given: Any, prompt: str, default: Any, yes: bool, kind: Any = str) -> A
 @click.option("-y", "--yes", is_flag=True, help="Ask nothing: defaults for every value not given.")
 @click.option("--force", is_flag=True, help="Replace an existing project file.")
 @click.option("--no-schema", is_flag=True, help="Do not write schemas/configgen.schema.json next to it.")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Date lifecycle rules judge by (default: today).")
+@as_of_option
 def command(
     project: Path,
     name: str | None,
@@ -83,25 +85,17 @@ def command(
     yes: bool,
     force: bool,
     no_schema: bool,
-    as_of: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """Create a project file: one resource, one deployment, one alias, one environment.
 
     Asks for each value (answers may come from a pipe); give flags and --yes for scripts.
     The result is validated before it is written, and starts with the editor schema line.
     """
-    import datetime as dt
-
-    from configgen.edit import EditError, atomic_create, save
-    from configgen.findings import Severity
-    from configgen.report import REPORTERS
+    from configgen.edit import atomic_create, save
 
     if project.exists() and not force:
         raise click.UsageError(f"{project} already exists; use `configgen add ...` to extend it, or --force")
-    try:
-        when = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
     directory = project.resolve().parent
     name = _ask(name, "Project name", _slug(directory.name), yes)
     resource = _ask(resource, "Azure OpenAI resource name", f"{name}-openai", yes)
@@ -135,20 +129,15 @@ def command(
     )
     from configgen.edit import loads
 
-    try:
-        findings = save(loads(text, project), text, as_of=when)
+    def write() -> list[Any]:
+        findings = save(loads(text, project), text, as_of=as_of)
         if not no_schema and not schema_path.exists():
             from configgen.jsonschema_export import schema_text
 
             atomic_create(schema_path, schema_text())
-    except EditError as exc:
-        if exc.findings:
-            click.echo(REPORTERS["text"](exc.findings), nl=False, err=True)
-        click.echo(f"configgen init: {exc}", err=True)
-        sys.exit(1)
-    shown = [f for f in findings if f.severity is not Severity.INFO]
-    if shown:
-        click.echo(REPORTERS["text"](shown), nl=False, err=True)
+        return findings
+
+    run_edit("init", write)
     click.echo(f"created {project}")
     click.echo(f"next: `configgen validate -p {project}`, then `configgen render {env} -p {project}`")
 

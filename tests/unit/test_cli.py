@@ -182,3 +182,20 @@ def test_heavy_imports_stay_off_the_paths_that_do_not_need_them() -> None:
     # The project needs Pydantic and renders with Jinja2; it names no inventory, and Pydantic's plugin
     # discovery (importlib.metadata) is skipped by the executable.
     assert _modules_after(["validate", "-p", str(EXAMPLE), *AS_OF]) == (0, {"pydantic", "jinja2"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "-p", str(EXAMPLE)],
+        ["render", "prod", "-p", str(EXAMPLE), "--check"],
+        ["add", "environment", "qa", "-p", str(EXAMPLE)],
+        ["init", "--yes", "-p", "never-written.yaml"],
+        ["import", "--from-azure", "none.json", "-p", "never-written.yaml"],
+    ],
+)
+def test_a_bad_as_of_date_is_a_usage_error_everywhere(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """One --as-of option for every command: a bad date stops before anything is read or written."""
+    assert main([*args, "--as-of", "2026-13-01"]) == 2
+    assert "'2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    assert not Path("never-written.yaml").exists()
