@@ -67,7 +67,7 @@ DEPENDENCIES = (
     "gc.disable()\n"
     "stub = types.ModuleType('pydantic.plugin._loader'); stub.get_plugins = tuple\n"
     "sys.modules['pydantic.plugin._loader'] = stub\n"
-    "import click, jinja2, jinja2.sandbox, _ruamel_yaml, configgen.model\n"
+    "import click, jinja2, jinja2.sandbox, _ruamel_yaml, configgen.model.project\n"
     "gc.freeze()\n"
 )
 
@@ -75,7 +75,7 @@ DEPENDENCIES = (
 #: (5,000 deployments is about 750 KB and 50,000 YAML nodes): argv after -c are configgen's.
 RAISED_LIMITS = (
     "import sys\n"
-    "import configgen.yamlsource as y\n"
+    "import configgen.load.yaml as y\n"
     "y.MAX_BYTES *= 16; y.MAX_PARSED_NODES *= 16; y.MAX_NODES *= 16\n"
     "from configgen.__main__ import main\n"
     "sys.argv[0] = 'configgen'\n"

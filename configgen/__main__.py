@@ -4,7 +4,7 @@ The process is ours, so its garbage collector is too. A run is short and builds 
 worth collecting: the cyclic collector would only re-scan what the imports create (10 ms of each
 `configgen validate`; peak memory for 5,000 deployments is the same either way). What is left when
 the run ends is frozen, so the full collection at interpreter exit skips it (25 ms). Exit handlers
-still run. bench/README.md has the figures; :func:`configgen.cli.main` leaves a host process's
+still run. bench/README.md has the figures; :func:`configgen.cli.main.main` leaves a host process's
 collector alone.
 """
 
@@ -16,7 +16,7 @@ import sys
 
 def main() -> None:
     gc.disable()  # before click and the rest are imported
-    from configgen.cli import main as run
+    from configgen.cli.main import main as run
 
     code = run()
     gc.freeze()

@@ -1,6 +1,6 @@
 """The library API the CLI wraps: every command is a function from options to a result.
 
-Nothing here prints or exits; :mod:`configgen.cli` does that.
+Nothing here prints or exits; :mod:`configgen.cli.main` does that.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from configgen.filekinds import Kind, kind_by_content, kind_by_name
 from configgen.findings import Finding, Severity, has_errors, sort_findings
+from configgen.load.kinds import Kind, kind_by_content, kind_by_name
+from configgen.load.yaml import YamlDocument, load_yaml_file, load_yaml_text, read_text
 from configgen.plan import Action, PlannedFile
-from configgen.render import output_path
-from configgen.yamlsource import YamlDocument, load_yaml_file, load_yaml_text, read_text
+from configgen.render.jinja import output_path
 
 if TYPE_CHECKING:
-    # configgen.project imports the Pydantic models (50 ms): checking hand-written files never needs them.
-    from configgen.model import Project
-    from configgen.project import LoadedProject
-    from configgen.render import RenderError
-    from configgen.rules.base import Target
+    # configgen.model.load imports the Pydantic models (50 ms): checking hand-written files never needs them.
+    from configgen.model.load import LoadedProject
+    from configgen.model.project import Project
+    from configgen.render.jinja import RenderError
+    from configgen.rules.registry import Target
 
 
 class ValidateResult(NamedTuple):
@@ -38,7 +38,7 @@ def validate_files(
     """Check each file by its kind, then the files given together against each other (and against
     Azure deployment inventories, when given)."""
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import BundleTarget
+    from configgen.rules.targets import BundleTarget
 
     load_all()
     when = as_of or dt.date.today()
@@ -121,7 +121,7 @@ def validate_files(
         )
         findings.extend(run_rules("bundle", bundle))
     if inventories or any(_names_inventories(p) for p in projects):
-        from configgen.inventory import check_against_inventories
+        from configgen.load.inventory import check_against_inventories
 
         findings.extend(check_against_inventories(list(inventories), projects, litellm_docs, when))
     return ValidateResult(sort_findings(findings))
@@ -129,19 +129,19 @@ def validate_files(
 
 def _parse_text(kind: Kind, text: str, name: str) -> tuple[Target, Any, Any]:
     """(rule target kind, parsed document, rule target) for the text file kinds."""
-    from configgen.rules.base import BalancerTarget, DotenvTarget, ScriptTarget
+    from configgen.rules.targets import BalancerTarget, DotenvTarget, ScriptTarget
 
     if kind is Kind.DOTENV:
-        from configgen.dotenv import parse_dotenv
+        from configgen.load.dotenv import parse_dotenv
 
         env_doc = parse_dotenv(text, name)
         return "dotenv", env_doc, DotenvTarget(env_doc)
     if kind is Kind.SCRIPT:
-        from configgen.scripts import parse_script
+        from configgen.load.script import parse_script
 
         script = parse_script(text, name)
         return "script", script, ScriptTarget(script)
-    from configgen.balancer_files import parse_balancer
+    from configgen.load.balancer import parse_balancer
 
     snippet = parse_balancer(kind.value, text, name)
     return "balancer", snippet, BalancerTarget(snippet)
@@ -171,9 +171,9 @@ def _names_inventories(loaded: LoadedProject) -> bool:
 
 def check_litellm_doc(doc: YamlDocument, as_of: dt.date, *, azure: bool = True) -> list[Finding]:
     """Structural LiteLLM rules on the file, then the Azure rules on every Azure deployment it uses."""
-    from configgen.litellm_azure import azure_uses
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import LiteLLMTarget
+    from configgen.rules.azure_uses import azure_uses
+    from configgen.rules.targets import LiteLLMTarget
 
     load_all()
     findings = run_rules("litellm", LiteLLMTarget(doc, as_of))
@@ -198,17 +198,17 @@ def validate_project_file(
     if rendered and loaded.project is not None and not has_errors(findings):
         findings.extend(_check_rendered(loaded, when))
     if inventories or _names_inventories(loaded):
-        from configgen.inventory import check_against_inventories
+        from configgen.load.inventory import check_against_inventories
 
         findings.extend(check_against_inventories(list(inventories), [loaded], [], when))
     return ValidateResult(sort_findings(findings))
 
 
 def _check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple[LoadedProject, list[Finding]]:
-    from configgen.project import load_project
-    from configgen.project_azure import project_azure_uses
+    from configgen.model.load import load_project
     from configgen.rules import load_all, run_rules
-    from configgen.rules.base import ProjectTarget
+    from configgen.rules.azure_uses import project_azure_uses
+    from configgen.rules.targets import ProjectTarget
 
     load_all()
     loaded = load_project(path, doc=doc)
@@ -248,23 +248,23 @@ def _merge_environments(findings: list[Finding], env_names: list[str]) -> list[F
 
 def project_catalog(project: Project) -> Any:
     """The built-in Azure catalogue, extended by the project's `catalog:` section."""
-    from configgen.catalog import load_catalog
+    from configgen.knowledge.azure_catalog import load_catalog
 
     if not project.catalog:
         return load_catalog()
-    from configgen.catalog_extension import CatalogExtension
+    from configgen.model.catalog_extension import CatalogExtension
 
     return load_catalog().with_extension(CatalogExtension.model_validate(project.catalog))
 
 
 def _check_rendered(loaded: LoadedProject, as_of: dt.date) -> list[Finding]:
     """Defence in depth: what configgen renders must pass the same rules as a hand-written config."""
-    from configgen.balancer_files import parse_balancer
-    from configgen.dotenv import parse_dotenv
-    from configgen.render import RenderError, render_environment
+    from configgen.load.balancer import parse_balancer
+    from configgen.load.dotenv import parse_dotenv
+    from configgen.load.script import parse_script
+    from configgen.render.jinja import RenderError, render_environment
     from configgen.rules import run_rules
-    from configgen.rules.base import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
-    from configgen.scripts import parse_script
+    from configgen.rules.targets import BalancerTarget, BundleTarget, DotenvTarget, ScriptTarget
 
     assert loaded.project is not None
     findings: list[Finding] = []
@@ -359,7 +359,7 @@ def render(
     not written by configgen (unless ``force``), or when ``check`` is set (drift only reported).
     """
     from configgen.plan import plan_files
-    from configgen.render import RenderError, render_environment, split_header
+    from configgen.render.jinja import RenderError, render_environment, split_header
     from configgen.write import WriteError, write_all
 
     when = as_of or dt.date.today()
@@ -381,7 +381,7 @@ def render(
                     + hint_for(name, names, "environments: " + ", ".join(names))
                 )
     if loaded.project is not None and not has_errors(result.findings) and _names_inventories(loaded):
-        from configgen.inventory import check_against_inventories
+        from configgen.load.inventory import check_against_inventories
 
         result.findings = sort_findings([*result.findings, *check_against_inventories([], [loaded], [], when)])
     if has_errors(result.findings) or loaded.project is None:

@@ -1,4 +1,4 @@
-"""Snapshot what the installed LiteLLM accepts in a proxy config into configgen/data/litellm_known.json.
+"""Snapshot what the installed LiteLLM accepts in a proxy config into configgen/knowledge/data/litellm_known.json.
 
 configgen must not import litellm at run time (seconds of import for a sub-second validate), so the
 lists its rules compare against are read once from the installed package and stored as data:
@@ -21,7 +21,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "configgen" / "data" / "litellm_known.json"
+OUT = Path(__file__).resolve().parent.parent / "configgen" / "knowledge" / "data" / "litellm_known.json"
 
 # Top-level sections the proxy reads. litellm has no single list of them: each is read by its own
 # `config.get("<key>")` in litellm/proxy/proxy_server.py (and `include` by _process_includes), so the

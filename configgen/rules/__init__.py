@@ -1,11 +1,13 @@
-"""The rule catalogue: :func:`load_all` imports every rule module, and each registers its rules."""
+"""Stage 3, checks: rules in one folder per target; :func:`load_all` imports them so that they register."""
 
 from __future__ import annotations
 
-from configgen.rules.base import REGISTRY, Rule, run_rules
+from configgen.rules.registry import REGISTRY, Rule, run_rules
 
 __all__ = ["REGISTRY", "Rule", "load_all", "run_rules"]
 
+#: One folder per rule target (configgen.rules.targets); every module in it registers its rules.
+TARGET_FOLDERS = ("azure", "balancer", "bundle", "dotenv", "inventory", "litellm", "project", "script")
 
 _loaded = False
 
@@ -16,10 +18,12 @@ def load_all() -> dict[str, Rule]:
     if not _loaded:
         import importlib
         import pkgutil
+        from pathlib import Path
 
-        # One module per family of rules (every module here but base); each registers when imported.
-        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-            if info.name != "base" and not info.name.startswith("_"):
-                importlib.import_module(f"configgen.rules.{info.name}")
+        here = Path(__file__).parent
+        for folder in TARGET_FOLDERS:
+            for info in sorted(pkgutil.iter_modules([str(here / folder)]), key=lambda i: i.name):
+                if not info.name.startswith("_"):
+                    importlib.import_module(f"configgen.rules.{folder}.{info.name}")
         _loaded = True
     return REGISTRY

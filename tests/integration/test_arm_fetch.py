@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.arm import ArmClient, ArmError
-from configgen.cli import cli
-from configgen.inventory import load_inventory
+from configgen.cli.main import cli
+from configgen.load.inventory import load_inventory
+from configgen.tools.arm import ArmClient, ArmError
 from tests.support.fake_arm import FakeArm, serve
 
 pytestmark = pytest.mark.integration

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 from configgen.app import render
-from configgen.balancer_files import parse_balancer
-from configgen.project import load_project
-from configgen.render import render_environment, split_header
+from configgen.load.balancer import parse_balancer
+from configgen.model.load import load_project
+from configgen.render.jinja import render_environment, split_header
 from tests.support.fixtures import require_binary
 from tests.support.procs import Proc, free_port, start, stop, wait_http
 

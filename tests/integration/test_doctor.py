@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import cli
-from configgen.doctor import CheckResult, DoctorResult, run_doctor
+from configgen.cli.main import cli
+from configgen.tools.doctor import CheckResult, DoctorResult, run_doctor
 from tests.support.fake_azure import FakeAzure
 from tests.support.fixtures import require_binary
 from tests.support.stack import AZURE_KEY, MASTER_KEY, Stack, new_fake, running_stack

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from configgen.cli import main
+from configgen.cli.main import main
 from tests.support import procs
 from tests.support.fake_azure import FakeAzure
 from tests.support.fixtures import require_binary

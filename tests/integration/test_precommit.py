@@ -40,7 +40,7 @@ def _hooks() -> dict[str, dict[str, object]]:
 def test_hooks_file_names_real_commands_and_the_right_files() -> None:
     from click.testing import CliRunner
 
-    from configgen.cli import cli
+    from configgen.cli.main import cli
 
     hooks = _hooks()
     assert set(hooks) == {"configgen-validate", "configgen-check"}

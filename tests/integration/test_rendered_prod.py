@@ -20,7 +20,7 @@ import pytest
 from dotenv import dotenv_values
 from ruamel.yaml import YAML
 
-from configgen.cli import main
+from configgen.cli.main import main
 from tests.support import procs
 from tests.support.fake_azure import FakeAzure, reply_text
 from tests.support.fixtures import require_binary

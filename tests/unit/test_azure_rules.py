@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from configgen.litellm_azure import azure_uses
+from configgen.load.yaml import load_yaml_text
 from configgen.rules import load_all, run_rules
-from configgen.rules.base import AzureUse, Located
-from configgen.yamlsource import load_yaml_text
+from configgen.rules.azure_uses import azure_uses
+from configgen.rules.targets import AzureUse, Located
 
 AS_OF = dt.date(2026, 11, 27)
 

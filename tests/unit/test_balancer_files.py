@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from configgen.balancer_files import parse_balancer, split_host_port
-from configgen.rules.balancer_snippet import haproxy_seconds, nginx_bytes, nginx_effective, nginx_seconds
+from configgen.load.balancer import parse_balancer, split_host_port
+from configgen.rules.balancer.snippet import haproxy_seconds, nginx_bytes, nginx_effective, nginx_seconds
 
 
 def test_nginx_positions_quotes_and_comments() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from configgen import app
 from configgen.findings import Severity
-from configgen.project import load_project
+from configgen.model.load import load_project
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 AS_OF = dt.date(2026, 11, 27)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from configgen.cli import main
+from configgen.cli.main import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "chatsheetai" / "configgen.yaml"
 

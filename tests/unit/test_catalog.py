@@ -10,12 +10,12 @@ from importlib import resources
 
 import pytest
 
-from configgen.catalog import azure_resource_from_host, load_catalog
-from configgen.catalog_extension import CatalogExtension
+from configgen.knowledge.azure_catalog import azure_resource_from_host, load_catalog
+from configgen.model.catalog_extension import CatalogExtension
 
 
 def _raw() -> dict[str, object]:
-    return json.loads(resources.files("configgen").joinpath("data/azure_openai.json").read_text())  # type: ignore[no-any-return]
+    return json.loads(resources.files("configgen").joinpath("knowledge/data/azure_openai.json").read_text())  # type: ignore[no-any-return]
 
 
 def test_every_entry_names_source_and_check_date() -> None:
@@ -153,6 +153,6 @@ def test_extension_is_strict() -> None:
 
 
 def test_loading_the_catalogue_does_not_import_pydantic() -> None:
-    code = "import sys, configgen.catalog as c; c.load_catalog(); print('pydantic' in sys.modules)"
+    code = "import sys, configgen.knowledge.azure_catalog as c; c.load_catalog(); print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from configgen.cli import main
+from configgen.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
@@ -89,7 +89,7 @@ def test_rules_lists_and_documents(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_docs_rules_md_is_in_sync() -> None:
     from configgen.rules import load_all
-    from configgen.rules_doc import markdown
+    from configgen.rules.docs import markdown
 
     assert (ROOT / "docs" / "rules.md").read_text() == markdown(load_all()), "run: configgen rules -f markdown > docs/rules.md"
 
@@ -108,8 +108,8 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
 def test_every_finding_id_in_the_code_is_documented() -> None:
     import re
 
-    from configgen.core_checks import CORE_CHECKS
     from configgen.rules import load_all
+    from configgen.rules.core_ids import CORE_CHECKS
 
     known = set(load_all()) | set(CORE_CHECKS)
     emitted: set[str] = set()
@@ -127,13 +127,14 @@ def test_lazy_command_table_matches_the_modules() -> None:
     import importlib
     import pkgutil
 
-    from configgen import commands
-    from configgen.cli import LAZY_COMMANDS
+    from configgen import cli
+    from configgen.cli.main import LAZY_COMMANDS
 
-    modules = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    # configgen/cli/ holds the group (main), the shared options, and one module per lazy command.
+    modules = {m.name for m in pkgutil.iter_modules(cli.__path__)} - {"main", "options"}
     assert {module for module, _ in LAZY_COMMANDS.values()} == modules
     for name, (module, help_text) in LAZY_COMMANDS.items():
-        command = importlib.import_module(f"configgen.commands.{module}").command
+        command = importlib.import_module(f"configgen.cli.{module}").command
         assert command.name == name
         assert command.get_short_help_str(limit=80) == help_text
 
@@ -141,8 +142,8 @@ def test_lazy_command_table_matches_the_modules() -> None:
 def test_add_command_offers_exactly_the_model_skus() -> None:
     import typing
 
-    from configgen.commands.add import SKUS
-    from configgen.model import Sku
+    from configgen.cli.add import SKUS
+    from configgen.model.project import Sku
 
     assert typing.get_args(Sku) == SKUS  # add.py keeps its own copy: it must not import pydantic for --help
 
@@ -162,7 +163,7 @@ def _modules_after(args: list[str]) -> tuple[int, set[str]]:
         "import sys\n"
         "from configgen.__main__ import main\n"
         f"sys.argv = ['configgen', *{args!r}]\n"
-        "heavy = ('pydantic', 'jinja2', 'jsonschema', 'importlib.metadata', 'configgen.inventory')\n"
+        "heavy = ('pydantic', 'jinja2', 'jsonschema', 'importlib.metadata', 'configgen.load.inventory')\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as exc:\n"

@@ -1,4 +1,4 @@
-"""configgen.dotenv against the real readers: python-dotenv (in process) and Node's dotenv (when node is here)."""
+"""configgen.load.dotenv against the real readers: python-dotenv (in process) and Node's dotenv (when node is here)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dotenv.parser import parse_stream
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from configgen.dotenv import dotenv_quote, node_parse, parse_dotenv, python_values, scan
+from configgen.load.dotenv import dotenv_quote, node_parse, parse_dotenv, python_values, scan
 
 # Node dotenv 16.6.1 / 18.0.10 lib/main.js parse(), verbatim (BSD-2-Clause, (c) Scott Motte): the test
 # runs the real reader rather than trusting our Python port of it.

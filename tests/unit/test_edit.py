@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import cli
-from configgen.edit import EditError, detect_layout, edit, load
-from configgen.jsonschema_export import MODELINE_PREFIX
-from configgen.project import load_project
+from configgen.cli.main import cli
+from configgen.model.jsonschema import MODELINE_PREFIX
+from configgen.model.load import load_project
+from configgen.tools.authoring.edit import EditError, detect_layout, edit, load
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
@@ -56,7 +56,7 @@ def test_noop_round_trip_is_byte_identical(project: Path) -> None:
     ],
 )
 def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:
-    from configgen.edit import Document
+    from configgen.tools.authoring.edit import Document
 
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")

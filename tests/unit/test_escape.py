@@ -12,8 +12,9 @@ from dotenv import dotenv_values
 from hypothesis import given
 from hypothesis import strategies as st
 
-from configgen.dotenv import node_parse
-from configgen.escape import (
+from configgen.load.dotenv import node_parse
+from configgen.load.yaml import load_yaml_text
+from configgen.render.escape import (
     UnsafeValue,
     bicep_str,
     comment_text,
@@ -24,7 +25,6 @@ from configgen.escape import (
     yaml_scalar,
     yaml_str,
 )
-from configgen.yamlsource import load_yaml_text
 
 TRICKY = [
     "",

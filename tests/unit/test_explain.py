@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import cli
-from configgen.explain import ExplainError, Explanation, explain, parse_path
-from configgen.project import LoadedProject, load_project
+from configgen.cli.main import cli
+from configgen.model.load import LoadedProject, load_project
+from configgen.tools.explain import ExplainError, Explanation, explain, parse_path
 
 PROJECT = """\
 version: 1

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import cli
-from configgen.graph import _mermaid_text, dot, mermaid, topology
-from configgen.model import Environment, Project
-from configgen.project import load_project
+from configgen.cli.main import cli
+from configgen.model.load import load_project
+from configgen.model.project import Environment, Project
+from configgen.tools.graph import _mermaid_text, dot, mermaid, topology
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"

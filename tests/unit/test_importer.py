@@ -9,11 +9,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from configgen.app import validate_project_file
-from configgen.cli import cli
-from configgen.dotenv import parse_dotenv
-from configgen.importer import import_azure, import_litellm
-from configgen.inventory import load_inventory
-from configgen.yamlsource import load_yaml_text
+from configgen.cli.main import cli
+from configgen.load.dotenv import parse_dotenv
+from configgen.load.inventory import load_inventory
+from configgen.load.yaml import load_yaml_text
+from configgen.tools.authoring.importer import import_azure, import_litellm
 
 ROOT = Path(__file__).parent.parent.parent
 INV = ROOT / "tests" / "inventory" / "chatsheet-prod-eastus2.json"

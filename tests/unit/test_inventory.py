@@ -8,7 +8,7 @@ from pathlib import Path
 
 from configgen.app import validate_files
 from configgen.findings import Severity
-from configgen.inventory import load_inventory, parse_inventory
+from configgen.load.inventory import load_inventory, parse_inventory
 
 HERE = Path(__file__).parent.parent / "inventory"
 INV = HERE / "chatsheet-prod-eastus2.json"

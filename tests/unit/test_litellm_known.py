@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from configgen.litellm_known import accepts, known
+from configgen.knowledge.litellm_known import accepts, known
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,6 +100,6 @@ def test_extra_known_keys() -> None:
     ],
 )
 def test_misspelled_ref(value: str, name: str | None) -> None:
-    from configgen.rules.litellm_common import misspelled_ref
+    from configgen.rules.litellm.common import misspelled_ref
 
     assert misspelled_ref(value) == name

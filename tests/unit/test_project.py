@@ -8,8 +8,8 @@ from pathlib import Path
 
 from configgen.app import validate_project_file
 from configgen.findings import Finding
-from configgen.layers import merge_environment
-from configgen.project import load_project
+from configgen.model.load import load_project
+from configgen.model.merge import merge_environment
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "chatsheetai" / "configgen.yaml"
 AS_OF = dt.date(2026, 11, 27)

@@ -12,7 +12,7 @@ from dotenv import dotenv_values
 from ruamel.yaml import YAML
 
 from configgen import app
-from configgen.render import edited_since_generated, split_header
+from configgen.render.jinja import edited_since_generated, split_header
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"

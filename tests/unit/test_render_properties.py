@@ -14,14 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from configgen.findings import Finding
-from configgen.layers import merge_environment
-from configgen.model import Environment, Project
-from configgen.project import EnvView
-from configgen.render import Output, RenderError, render_environment
-from configgen.render_context import build_context
+from configgen.load.yaml import YamlDocument
+from configgen.model.load import EnvView
+from configgen.model.merge import merge_environment
+from configgen.model.project import Environment, Project
+from configgen.render.context import build_context
+from configgen.render.jinja import Output, RenderError, render_environment
 from configgen.rules import load_all, run_rules
-from configgen.rules.base import ProjectTarget
-from configgen.yamlsource import YamlDocument
+from configgen.rules.targets import ProjectTarget
 
 AS_OF = dt.date(2026, 11, 27)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import cli
-from configgen.jsonschema_export import MODELINE_PREFIX, project_schema, schema_text
-from configgen.yamlsource import load_yaml_file
+from configgen.cli.main import cli
+from configgen.load.yaml import load_yaml_file
+from configgen.model.jsonschema import MODELINE_PREFIX, project_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "schemas" / "configgen.schema.json"

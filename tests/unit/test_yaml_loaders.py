@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from configgen.yamlsource import _load_round_trip, load_yaml_text
+from configgen.load.yaml import _load_round_trip, load_yaml_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(

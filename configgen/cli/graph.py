@@ -1,0 +1,33 @@
+"""`configgen graph ENV`: the environment's topology as Mermaid or Graphviz DOT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from configgen.cli.completion import complete_env
+from configgen.cli.options import project_option
+
+
+@click.command("graph")
+@click.argument("env", shell_complete=complete_env)
+@project_option
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True
+)
+@click.option("--markdown", is_flag=True, help="Wrap Mermaid in a ```mermaid fence (for README files).")
+def command(env: str, project: Path | None, fmt: str, markdown: bool) -> None:
+    """Draw ENV: app -> balancer -> proxies -> aliases -> Azure resources and deployments.
+
+    Regions, private endpoints, Redis and fallbacks are shown. Render DOT with
+    `configgen graph prod -f dot | dot -Tsvg > prod.svg`; GitHub renders Mermaid in Markdown.
+    """
+    from configgen.cli.options import load_env
+    from configgen.tools.graph import FORMATS
+
+    loaded, view = load_env(project, env, need_model=True)
+    text = FORMATS[fmt](loaded.project, env, view.model)
+    if markdown and fmt == "mermaid":
+        text = f"```mermaid\n{text}```\n"
+    click.echo(text, nl=False)

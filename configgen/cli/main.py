@@ -1,0 +1,294 @@
+"""The `configgen` command: a thin shell over :mod:`configgen.app`.
+
+Exit codes, decided only in :func:`main`: 0 clean, 1 findings or drift, 2 usage, 3 internal error,
+130 interrupted. Heavy modules are imported inside commands so `configgen --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from configgen import __version__
+from configgen.cli.completion import complete_env
+from configgen.cli.options import as_of_option, project_option
+
+FORMATS = ("auto", "text", "json", "github", "sarif")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _format(name: str) -> str:
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def _emit(findings: list[Any], fmt: str) -> None:
+    from configgen.report import REPORTERS
+
+    click.echo(REPORTERS[_format(fmt)](findings), nl=False)
+
+
+format_option = click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True, help="Output format."
+)
+
+
+#: Subcommands in configgen/commands/, imported only when run: `configgen validate` and `--help` do not
+#: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
+    "completion": ("completion", "Print the shell completion script for SHELL (default: from $SHELL)."),
+    "doctor": ("doctor", "Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails."),
+    "explain": ("explain", "Show ENV's effective value at DOTTED.PATH and which layer set it."),
+    "graph": ("graph", "Draw ENV: app -> balancer -> proxies -> aliases -> Azure resources and..."),
+    "import": ("import_", "Add an Azure account's deployments to the project (--from-azure FILE), or..."),
+    "init": ("init", "Create a project file: one resource, one deployment, one alias, one environment."),
+    "inventory": ("inventory", "Azure deployment inventories: what really exists on each Azure OpenAI resource."),
+    "schema": ("schema", "Write the JSON Schema of configgen.yaml (generated from the models)."),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module = importlib.import_module(f"configgen.cli.{LAZY_COMMANDS[cmd_name][0]}")
+            command: click.Command = module.command
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, cmd.get_short_help_str(limit=formatter.width)) for name, cmd in self.commands.items()]
+        rows += [(name, help_text) for name, (_, help_text) in LAZY_COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="configgen")
+def cli() -> None:
+    """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
+
+    One project file (configgen.yaml) describes Azure resources, model aliases, proxies and
+    environments; `render` writes every config from it and `validate` proves they agree.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@project_option
+@format_option
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--inventory",
+    "inventories",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
+)
+@as_of_option
+def validate(
+    files: tuple[Path, ...],
+    project: Path | None,
+    fmt: str,
+    strict: bool,
+    inventories: tuple[Path, ...],
+    as_of: dt.date | None,
+) -> None:
+    """Check the project (and what it renders), or the FILES given, by kind.
+
+    FILES may be configgen projects, LiteLLM configs (YAML with model_list), .env files and
+    balancer snippets; files given together are also checked against each other.
+    """
+    from configgen import app
+
+    if files:
+        paths = list(files) + ([project] if project else [])
+        result = app.validate_files(paths, as_of, inventories)
+    else:
+        from configgen.model.load import find_project_file
+
+        path = find_project_file(project)
+        if not path.exists():
+            raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
+        result = app.validate_project_file(path, as_of, inventories=inventories)
+    _emit(result.findings, fmt)
+    sys.exit(result.exit_code(strict))
+
+
+@cli.command()
+@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
+@project_option
+@click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write under DIR instead of the project's `outputs:` paths.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file on disk differs from what would be rendered.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of what changes (secrets redacted).")
+@click.option("--dry-run", is_flag=True, help="Show the plan, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite files edited by hand or not written by configgen.")
+@format_option
+@as_of_option
+def render(
+    envs: tuple[str, ...],
+    project: Path | None,
+    all_envs: bool,
+    out: Path | None,
+    check: bool,
+    show_diff: bool,
+    dry_run: bool,
+    force: bool,
+    fmt: str,
+    as_of: dt.date | None,
+) -> None:
+    """Validate, then render ENV's litellm.config.yaml, server/.env, start script and balancer snippets.
+
+    Several environments (or --all) are validated once and written together. Writes nothing if the
+    project has errors; files are replaced atomically, all or none.
+    """
+    from configgen import app
+    from configgen.model.load import find_project_file
+    from configgen.plan import Action
+
+    if bool(envs) == all_envs:
+        raise click.UsageError("name the environment(s) to render, or give --all")
+    path = find_project_file(project)
+    try:
+        result = app.render(
+            path, list(envs), out_dir=out, as_of=as_of, check=check, dry_run=dry_run, force=force
+        )
+    except app.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if result.findings and (_format(fmt) != "text" or any(f.severity.value != "info" for f in result.findings)):
+        _emit(result.findings, fmt)
+    cwd = Path.cwd()
+    refused = [f for f in result.files if f.hand_edited and not force and not check and not result.written]
+    for f in refused:
+        # What --force would do to the edited file: the hand edit shows as removed lines.
+        click.echo(f.diff(_rel(f.path, cwd)), nl=False, err=_format(fmt) != "text")
+    for f in result.files:
+        shown = _rel(f.path, cwd)
+        if check:
+            verb = "up to date" if f.action is Action.UNCHANGED else ("missing" if f.action is Action.CREATE else "differs")
+        elif dry_run:
+            verb = {"create": "would create", "change": "would change", "unchanged": "unchanged"}[f.action.value]
+        else:
+            verb = {"create": "created", "change": "changed", "unchanged": "unchanged"}[f.action.value]
+            if f.path not in result.written and f.action is not Action.UNCHANGED:
+                verb = "not written"
+        click.echo(f"{verb:>12}  {shown}", err=_format(fmt) != "text")
+        if show_diff and f.action is not Action.UNCHANGED:
+            click.echo(f.diff(shown), nl=False)
+    sys.exit(result.exit_code())
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@click.option("-f", "--format", "fmt", type=click.Choice(("text", "markdown")), default="text")
+def rules(rule_id: str | None, fmt: str) -> None:
+    """List every rule, or print the documentation of RULE_ID."""
+    from configgen.rules import load_all
+    from configgen.rules.core_ids import CORE_CHECKS
+    from configgen.rules.docs import markdown
+    from configgen.suggest import hint_for
+
+    registry = load_all()
+    if rule_id is None:
+        if fmt == "markdown":
+            click.echo(markdown(registry), nl=False)
+            return
+        rows = [(r.id, r.severity.value, r.summary) for r in registry.values()]
+        rows += [(c.id, c.severity.value, c.summary) for c in CORE_CHECKS.values()]
+        width = max(len(r[0]) for r in rows)
+        for rid, sev, summary in sorted(rows):
+            click.echo(f"{rid:<{width}}  {sev:<7}  {summary}")
+        return
+    r = registry.get(rule_id)
+    if r is not None:
+        click.echo(f"{r.id} ({r.severity.value}, {r.target}): {r.summary}\n\n{r.doc}")
+        return
+    core = CORE_CHECKS.get(rule_id)
+    if core is not None:
+        click.echo(f"{core.id} ({core.severity.value}, built in): {core.summary}\n\n{core.doc}")
+        return
+    known = [*registry, *CORE_CHECKS]
+    raise click.UsageError(f"no rule {rule_id!r}; " + hint_for(rule_id, known, "see `configgen rules`"))
+
+
+
+
+def _without_pydantic_plugins() -> None:
+    """The `configgen` process runs no Pydantic plugins, and does not pay for looking for them.
+
+    Pydantic finds plugins by importing importlib.metadata and scanning every installed package's entry
+    points the first time it builds a model: 12-15 ms of each `configgen validate` (0.15 s in all), for
+    nothing, since configgen wants no third-party code watching the values it validates. This is what
+    PYDANTIC_DISABLE_PLUGINS=__all__ does, minus the import. Only the command does it: the library
+    (configgen.app) leaves the plugins of a host process alone. A process that already built a model
+    keeps what it found.
+    """
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        import types
+
+        stub = types.ModuleType(name)
+        stub.get_plugins = tuple  # type: ignore[attr-defined]  # () : no plugins
+        sys.modules[name] = stub
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the one place outcomes become exit codes."""
+    _without_pydantic_plugins()
+    try:
+        cli.main(args=argv, prog_name="configgen", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BrokenPipeError:
+        return EXIT_FINDINGS
+    except Exception as exc:  # the funnel: an internal error is one line, not a traceback
+        if os.environ.get("CONFIGGEN_DEBUG"):
+            raise
+        from configgen.secrets import redact
+
+        click.echo(
+            f"configgen: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK

@@ -1,0 +1,399 @@
+"""What configgen knows about Azure OpenAI: api-versions, models, request features and SKUs.
+
+The facts live in ``configgen/knowledge/data/azure_openai.json`` (package data, JSON so that reading it on the
+``validate`` path costs about a millisecond); every entry names its source and the date it was checked.
+This module turns that file into immutable records and answers the questions the ``azure-*`` rules ask.
+
+A project can teach the catalogue models or versions it does not know yet with a ``catalog:`` section
+(:class:`configgen.model.catalog_extension.CatalogExtension`); :meth:`Catalog.with_extension` returns a new
+catalogue with those merged in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from configgen.model.catalog_extension import CatalogExtension
+
+ApiStatus = Literal["ga", "preview", "v1"]
+ModelKind = Literal["chat", "reasoning", "embedding", "completion", "audio", "image", "other"]
+CapacityUnit = Literal["tpm_thousands", "ptu", "batch_tokens"]
+
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
+# Model versions as Azure names them: dates (2024-08-06), MMDD snapshots (0613, 1106-preview),
+# and the odd named ones (turbo-2024-04-09, vision-preview).
+_MODEL_VERSION = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4}(-preview)?|turbo-\d{4}-\d{2}-\d{2}|vision-preview)$")
+# Shapes no api-version ever had; a bare date counts only when it is a known model version.
+_SNAPSHOT_VERSION = re.compile(r"^(\d{4}(-preview)?|turbo-\d{4}-\d{2}-\d{2}|vision-preview)$")
+
+
+#: Hostname suffixes of Azure OpenAI data-plane endpoints (FACTS.md; Azure OpenAI REST reference:
+#: ``https://{resource}.openai.azure.com``; AI Services / Foundry resources use the other two; ``.azure.us``
+#: is Azure Government). A private endpoint keeps the public hostname, so these hold there too.
+AZURE_OPENAI_HOST_SUFFIXES: tuple[str, ...] = (
+    ".openai.azure.com",
+    ".cognitiveservices.azure.com",
+    ".services.ai.azure.com",
+    ".openai.azure.us",
+)
+
+
+def azure_resource_from_host(host: str) -> str | None:
+    """``myres.openai.azure.com`` -> ``myres``; None when the host is not an Azure OpenAI host."""
+    h = host.lower().rstrip(".")
+    for suffix in AZURE_OPENAI_HOST_SUFFIXES:
+        if h.endswith(suffix):
+            return host[: len(h) - len(suffix)]
+    return None
+
+
+class ApiVersion(NamedTuple):
+    name: str
+    status: ApiStatus
+    source: str
+    checked: str
+    note: str = ""
+
+    @property
+    def is_preview(self) -> bool:
+        return self.status == "preview"
+
+
+class MinApi(NamedTuple):
+    """The oldest api-version that accepts something, per channel.
+
+    ``ga is None`` means no dated GA version accepts it (only previews and the v1 API do); ``preview is
+    None`` likewise for dated previews.
+    """
+
+    preview: str | None
+    ga: str | None
+    source: str = ""
+    note: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.ga:
+            parts.append(f"GA {self.ga}")
+        if self.preview:
+            parts.append(f"preview {self.preview}")
+        parts.append("v1")
+        return " / ".join(parts)
+
+    def oldest(self) -> str:
+        """The version to recommend: the GA one when there is one."""
+        return self.ga or self.preview or "v1"
+
+
+class Retirement(NamedTuple):
+    """Retirement dates per SKU class: the regional ``Standard`` SKU, and every other SKU."""
+
+    standard: dt.date | None = None
+    other: dt.date | None = None
+    retired: bool = False  # already retired, exact date not recorded (legacy models)
+
+    def date_for(self, sku_class: str | None) -> dt.date | None:
+        if sku_class == "standard":
+            return self.standard
+        if sku_class == "other":
+            return self.other
+        return None
+
+    @property
+    def first(self) -> dt.date | None:
+        dates = [d for d in (self.standard, self.other) if d is not None]
+        return min(dates) if dates else None
+
+    @property
+    def last(self) -> dt.date | None:
+        dates = [d for d in (self.standard, self.other) if d is not None]
+        return max(dates) if dates else None
+
+
+class RpmRatio(NamedTuple):
+    """Quota: ``rpm`` requests per minute for every ``per_tpm`` tokens per minute."""
+
+    rpm: int
+    per_tpm: int
+
+
+class ModelVersion(NamedTuple):
+    model: str
+    version: str
+    lifecycle: Literal["ga", "preview"]
+    retirement: Retirement
+    replacement: str | None
+    min_api: MinApi | None
+    source: str
+    checked: str
+
+
+class Model(NamedTuple):
+    name: str
+    kind: ModelKind
+    rpm_ratio: RpmRatio | None
+    versions: tuple[ModelVersion, ...]
+    source: str
+    checked: str
+
+    def version(self, version: str) -> ModelVersion | None:
+        for v in self.versions:
+            if v.version == version:
+                return v
+        return None
+
+
+class Sku(NamedTuple):
+    name: str
+    capacity_unit: CapacityUnit
+    retirement_class: Literal["standard", "other"]
+    source: str
+    checked: str
+
+    @property
+    def provisioned(self) -> bool:
+        return self.capacity_unit == "ptu"
+
+
+class Catalog(NamedTuple):
+    api_versions: Mapping[str, ApiVersion]
+    v1_aliases: frozenset[str]
+    features: Mapping[str, MinApi]
+    models: Mapping[str, Model]
+    skus: Mapping[str, Sku]
+    #: lower-cased SKU name -> SKU name, for case-insensitive lookups
+    lower_skus: Mapping[str, str]
+    checked: str = ""
+
+    # ---- api-versions -------------------------------------------------------------------------
+
+    def api_version(self, name: str) -> ApiVersion | None:
+        if name in self.v1_aliases:
+            return ApiVersion(name, "v1", "v1 API alias", self.checked)
+        return self.api_versions.get(name)
+
+    def is_known_api_version(self, name: str) -> bool:
+        return self.api_version(name) is not None
+
+    def is_v1(self, name: str) -> bool:
+        return name in self.v1_aliases
+
+    def latest_ga(self) -> str:
+        return max(v.name for v in self.api_versions.values() if v.status == "ga")
+
+    def latest_preview(self) -> str:
+        return max(v.name for v in self.api_versions.values() if v.status == "preview")
+
+    def api_version_names(self) -> list[str]:
+        return sorted(self.api_versions) + sorted(self.v1_aliases)
+
+    def looks_like_model_version(self, s: str) -> bool:
+        """True for strings shaped like a *model* version rather than an api-version.
+
+        ``2024-08-06``, ``0613``, ``1106-preview`` and ``turbo-2024-04-09`` are model versions; a known
+        api-version (``2024-10-21``) is not, even though it has the same shape.
+        """
+        if self.is_known_api_version(s):
+            return False
+        if _SNAPSHOT_VERSION.match(s):
+            return True
+        return any(m.version(s) is not None for m in self.models.values())
+
+    def supports(self, api_version: str, need: str | MinApi | None) -> bool:
+        """Whether ``api_version`` accepts a feature (by name) or a model's minimum.
+
+        ``v1``/``latest``/``preview`` select the v1 API, which carries every feature: treated as newest.
+        An unknown feature name or ``None`` is supported (there is nothing to hold against it).
+        Unknown dated versions are compared by their date.
+        """
+        req = self.features.get(need) if isinstance(need, str) else need
+        if req is None or api_version in self.v1_aliases:
+            return True
+        m = _DATED.match(api_version)
+        if m is None:
+            return True  # not a dated version at all: another rule reports that
+        if m.group(2):  # preview
+            # A preview dated on/after the GA minimum also has the feature (previews run ahead of GA).
+            floors = [f for f in (req.preview, req.ga) if f is not None]
+        else:
+            floors = [req.ga] if req.ga is not None else []
+        return any(_date_part(api_version) >= _date_part(f) for f in floors)
+
+    # ---- models -------------------------------------------------------------------------------
+
+    def model(self, name: str) -> Model | None:
+        return self.models.get(name)
+
+    def model_version(self, name: str, version: str) -> ModelVersion | None:
+        m = self.models.get(name)
+        return m.version(version) if m else None
+
+    def split_model_id(self, s: str) -> tuple[str, str | None] | None:
+        """``gpt-4o-2024-08-06`` -> (``gpt-4o``, ``2024-08-06``); ``gpt-4o`` -> (``gpt-4o``, None).
+
+        Also accepts LiteLLM's ``azure/`` prefix and OpenAI's dotted ``gpt-3.5`` spelling. None when
+        no known model name is a prefix.
+        """
+        name = s.strip()
+        for prefix in ("azure/", "azure_ai/"):
+            name = name.removeprefix(prefix)
+        name = name.replace("gpt-3.5", "gpt-35")
+        if name in self.models:
+            return name, None
+        # Longest model name first so that gpt-4o-mini wins over gpt-4o.
+        for model_name in sorted(self.models, key=len, reverse=True):
+            if name.startswith(model_name + "-"):
+                rest = name[len(model_name) + 1 :]
+                if self.models[model_name].version(rest) is not None or _MODEL_VERSION.match(rest):
+                    return model_name, rest
+        return None
+
+    # ---- SKUs and quota -----------------------------------------------------------------------
+
+    def sku(self, name: str) -> Sku | None:
+        return self.skus.get(name) or self.skus.get(self.lower_skus.get(name.lower(), ""))
+
+    def rpm_tpm(
+        self, model: str, version: str | None, sku: str | None, capacity: int | None
+    ) -> tuple[int | None, int | None]:
+        """(RPM, TPM) that a deployment of ``capacity`` units grants; None where it cannot be said.
+
+        Standard-family SKUs count capacity in thousands of TPM; RPM follows the model's ratio
+        (quotas-limits.md). Provisioned SKUs count PTUs, which have no fixed TPM: (None, None).
+        """
+        if capacity is None:
+            return None, None
+        s = self.sku(sku) if sku else None
+        if s is not None and s.capacity_unit != "tpm_thousands":
+            return None, None
+        tpm = capacity * 1000
+        m = self.models.get(model)
+        if m is None or m.rpm_ratio is None:
+            return None, tpm
+        return self.rpm_for_tpm(m.rpm_ratio, tpm), tpm
+
+    @staticmethod
+    def rpm_for_tpm(ratio: RpmRatio, tpm: int) -> int:
+        # Azure grants whole requests; a non-zero allocation never rounds down to zero RPM.
+        rpm = math.floor(tpm * ratio.rpm / ratio.per_tpm)
+        return max(rpm, 1) if tpm > 0 else 0
+
+    # ---- extension ----------------------------------------------------------------------------
+
+    def with_extension(self, ext: CatalogExtension | None) -> Catalog:
+        """A new catalogue with the project's additions; known entries may be overridden."""
+        if ext is None or ext.is_empty():
+            return self
+        api_versions = dict(self.api_versions)
+        for av in ext.api_versions:
+            api_versions[av.name] = ApiVersion(av.name, av.status, av.source, "project")
+        models = dict(self.models)
+        for name, mext in ext.models.items():
+            old = models.get(name)
+            versions = {v.version: v for v in (old.versions if old else ())}
+            for vext in mext.versions:
+                versions[vext.version] = ModelVersion(
+                    model=name,
+                    version=vext.version,
+                    lifecycle=vext.lifecycle,
+                    retirement=Retirement(vext.retirement_standard, vext.retirement_other or vext.retirement_standard),
+                    replacement=vext.replacement,
+                    min_api=MinApi(vext.min_api_preview, vext.min_api_ga, mext.source)
+                    if (vext.min_api_preview or vext.min_api_ga)
+                    else None,
+                    source=mext.source,
+                    checked="project",
+                )
+            ratio = (
+                RpmRatio(mext.rpm_per_unit[0], mext.rpm_per_unit[1])
+                if mext.rpm_per_unit
+                else (old.rpm_ratio if old else None)
+            )
+            models[name] = Model(
+                name=name,
+                kind=mext.kind or (old.kind if old else "chat"),
+                rpm_ratio=ratio,
+                versions=tuple(versions.values()),
+                source=mext.source,
+                checked="project",
+            )
+        return self._replace(api_versions=api_versions, models=models)
+
+
+def _date_part(version: str) -> str:
+    return version[:10]
+
+
+# ---- loading ------------------------------------------------------------------------------------
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _min_api(d: Mapping[str, Any] | None) -> MinApi | None:
+    if not d:
+        return None
+    return MinApi(d.get("min_preview"), d.get("min_ga"), d.get("source", ""), d.get("note", ""))
+
+
+def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
+    """Build a catalogue from the JSON document's shape (used by tests with small hand-made data)."""
+    api_versions = {
+        e["name"]: ApiVersion(e["name"], e["status"], e["source"], e["checked"], e.get("note", ""))
+        for e in data["api_versions"]
+    }
+    features = {
+        name: MinApi(f["min_preview"], f["min_ga"], f["source"], f.get("note", ""))
+        for name, f in data["features"].items()
+    }
+    models: dict[str, Model] = {}
+    for name, m in data["models"].items():
+        versions = tuple(
+            ModelVersion(
+                model=name,
+                version=v["version"],
+                lifecycle=v.get("lifecycle", "ga"),
+                retirement=Retirement(
+                    _date(v["retirement"].get("standard")), _date(v["retirement"].get("other")), bool(v.get("retired"))
+                ),
+                replacement=v.get("replacement"),
+                min_api=_min_api(v.get("min_api")),
+                source=v["source"],
+                checked=v["checked"],
+            )
+            for v in m["versions"]
+        )
+        r = m.get("rpm_ratio")
+        models[name] = Model(
+            name, m["kind"], RpmRatio(r["rpm"], r["per_tpm"]) if r else None, versions, m["source"], m["checked"]
+        )
+    skus = {
+        name: Sku(name, s["capacity_unit"], s["retirement_class"], s["source"], s["checked"])
+        for name, s in data["skus"].items()
+    }
+    return Catalog(
+        api_versions=api_versions,
+        v1_aliases=frozenset(data["v1_aliases"]["names"]),
+        features=features,
+        models=models,
+        skus=skus,
+        lower_skus={k.lower(): k for k in skus},
+        checked=data.get("checked", ""),
+    )
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The packaged catalogue, read once per process."""
+    # A path next to this module, not importlib.resources (1.5 ms of imports): configgen is never zipped.
+    text = (Path(__file__).parent / "data" / "azure_openai.json").read_text(encoding="utf-8")
+    return catalog_from_data(json.loads(text))

@@ -1,0 +1,1 @@
+"""Stage 2, model: the project file as strict, frozen Pydantic models, environments merged with provenance."""

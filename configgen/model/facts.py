@@ -1,0 +1,74 @@
+"""Facts derived from the validated model, shared by rendering, the doctor, the graph and the rules.
+
+Facts these rely on (../shared/FACTS.md, docs/verified-litellm.md):
+- Azure deployments need `model: azure/<deployment>`; `api_base` is the resource root.
+- Secrets are written as `os.environ/NAME`, which LiteLLM resolves anywhere in the config
+  (litellm/proxy/proxy_server.py `_check_for_os_environ_vars`); `${NAME}` would be sent literally.
+- `model_info.id` must be stable across instances (the default hashes the params, secret included).
+- `model_info.base_model` makes cost and context-window lookups right for Azure deployments.
+- Load balancers probe `/health/liveliness`: it needs no key and does not call Azure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from configgen.model.project import ApiKeyAuth, Deployment, Environment, Resource
+
+LIVENESS_PATH = "/health/liveliness"
+READINESS_PATH = "/health/readiness"
+_DATE_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """`resource/deployment` -> (resource, deployment); a ref without '/' has an empty resource."""
+    resource, sep, deployment = ref.partition("/")
+    return (resource, deployment) if sep else ("", ref)
+
+
+def base_model(dep: Deployment) -> str:
+    """LiteLLM's cost-map key for an Azure model version, e.g. `azure/gpt-4o-2024-08-06`."""
+    if _DATE_VERSION.match(dep.version):
+        return f"azure/{dep.model}-{dep.version}"
+    return f"azure/{dep.model}"
+
+
+def rpm_tpm(dep: Deployment) -> tuple[int | None, int | None]:
+    """Explicit rpm/tpm win; otherwise derived from capacity and SKU by the Azure catalogue."""
+    from configgen.knowledge.azure_catalog import load_catalog
+
+    rpm, tpm = load_catalog().rpm_tpm(dep.model, dep.version, dep.sku, dep.capacity)
+    return (dep.rpm if dep.rpm is not None else rpm, dep.tpm if dep.tpm is not None else tpm)
+
+
+def auth_params(res: Resource) -> list[tuple[str, str]]:
+    if isinstance(res.auth, ApiKeyAuth):
+        return [("api_key", f"os.environ/{res.auth.key_env}")]
+    return [
+        ("tenant_id", f"os.environ/{res.auth.tenant_id_env}"),
+        ("client_id", f"os.environ/{res.auth.client_id_env}"),
+        ("client_secret", f"os.environ/{res.auth.client_secret_env}"),
+    ]
+
+
+def model_id(env_name: str, alias: str, ref: str) -> str:
+    """Stable across instances and renders; unique per (alias, deployment) entry."""
+    return f"{env_name}:{alias}:{ref}"
+
+
+def proxy_base_url(env: Environment) -> str:
+    """What the app's LITELLM_API_BASE should be: the balancer if there is one, else the first proxy."""
+    if env.app.api_base:
+        return env.app.api_base
+    if env.balancer is not None:
+        scheme = "https" if env.balancer.tls else "http"
+        return _url(scheme, env.balancer.host, env.balancer.port)
+    if env.proxy is not None:
+        first = env.proxy.instances[0]
+        return _url("http", first.host, first.port)
+    return ""
+
+
+def _url(scheme: str, host: str, port: int) -> str:
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" if port == default else f"{scheme}://{host}:{port}"

@@ -1,0 +1,115 @@
+"""Load a project file: YAML -> Project model -> one validated Environment per environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from configgen.findings import DataPath, Finding, Severity
+from configgen.load.yaml import YamlDocument, load_yaml_file, load_yaml_text
+from configgen.model.merge import Layered, merge_environment
+from configgen.model.project import FORMAT_VERSION, Environment, Project
+
+DEFAULT_PROJECT_FILE = "configgen.yaml"
+
+
+@dataclass
+class EnvView:
+    """One environment: its merged data, where each value came from, and the model (if valid)."""
+
+    name: str
+    layered: Layered
+    model: Environment | None
+
+    def origin(self, path: DataPath) -> DataPath:
+        return self.layered.origin(path)
+
+
+@dataclass
+class LoadedProject:
+    path: Path
+    doc: YamlDocument | None
+    project: Project | None
+    envs: dict[str, EnvView] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and all(v.model is not None for v in self.envs.values())
+
+
+def load_project(path: Path, *, doc: YamlDocument | None = None, text: str | None = None) -> LoadedProject:
+    """Read and validate; problems are findings, never exceptions."""
+    if doc is None:
+        if text is not None:
+            doc, problems = load_yaml_text(text, str(path))
+        else:
+            doc, problems = load_yaml_file(path, str(path))
+        if doc is None:
+            return LoadedProject(path, None, None, findings=problems)
+    return validate_document(path, doc)
+
+
+def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
+    result = LoadedProject(path, doc, None)
+    data = doc.data
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}"
+        result.findings.append(
+            Finding(
+                "schema-type",
+                Severity.ERROR,
+                f"a project file must be a mapping of keys, but this one is {what}",
+                "start from `configgen init` or examples/chatsheetai/configgen.yaml",
+                doc.file,
+                1,
+                1,
+            )
+        )
+        return result
+    version = data.get("version")
+    if "version" in data and version != FORMAT_VERSION and isinstance(version, int) and not isinstance(version, bool):
+        result.findings.append(
+            doc.finding(
+                "schema-version",
+                Severity.ERROR,
+                ("version",),
+                f"project format version {version} is not supported by this configgen (it reads version {FORMAT_VERSION})",
+                "upgrade configgen, or write `version: 1`",
+            )
+        )
+        return result
+    try:
+        result.project = Project.model_validate(data)
+    except ValidationError as err:
+        from configgen.model.schema_errors import findings_from_error  # on errors only: 1 ms a valid project skips
+
+        result.findings.extend(findings_from_error(err, data, Project, doc))
+    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    envs = data.get("environments")
+    if not isinstance(envs, dict):
+        return result
+    for name, override in envs.items():
+        if override is not None and not isinstance(override, dict):
+            continue  # reported by the Project model
+        layered = merge_environment(defaults or {}, override, str(name))
+        model: Environment | None = None
+        try:
+            model = Environment.model_validate(layered.data)
+        except ValidationError as err:
+            from configgen.model.schema_errors import findings_from_error
+
+            result.findings.extend(findings_from_error(err, layered.data, Environment, doc, origin=layered.origin))
+        result.envs[str(name)] = EnvView(str(name), layered, model)
+    return result
+
+
+def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
+    return explicit if explicit is not None else (cwd or Path.cwd()) / DEFAULT_PROJECT_FILE
+
+
+def env_data(view: EnvView) -> dict[str, Any]:
+    return view.layered.data

@@ -1,0 +1,1 @@
+"""Stage 4, render: the table of outputs, the sandboxed Jinja renderer, its context and escapers (pure)."""

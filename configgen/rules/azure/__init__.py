@@ -1,0 +1,1 @@
+"""Rules whose target is `azure` (see configgen.rules.targets)."""

@@ -1,0 +1,1 @@
+"""Rules whose target is `balancer` (see configgen.rules.targets)."""

@@ -1,0 +1,1 @@
+"""Rules whose target is `bundle` (see configgen.rules.targets)."""

@@ -1,0 +1,1 @@
+"""Rules whose target is `dotenv` (see configgen.rules.targets)."""

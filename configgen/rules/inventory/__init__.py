@@ -1,0 +1,1 @@
+"""Rules whose target is `inventory` (see configgen.rules.targets)."""

@@ -1,0 +1,1 @@
+"""Rules whose target is `litellm` (see configgen.rules.targets)."""

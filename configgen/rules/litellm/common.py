@@ -1,0 +1,176 @@
+"""Helpers the LiteLLM, dotenv and bundle rules share (no rules here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from configgen.findings import DataPath
+from configgen.knowledge.azure_catalog import azure_resource_from_host
+from configgen.load.yaml import YamlDocument
+
+ENV_PREFIX = "os.environ/"
+
+#: Fields whose literal value is a credential whatever it looks like.
+SECRET_FIELDS = frozenset(
+    {
+        "api_key",
+        "azure_ad_token",
+        "client_secret",
+        "master_key",
+        "redis_password",
+        "password",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "salt_key",
+    }
+)
+
+#: The router settings that take fallback lists (litellm/router.py Router.__init__).
+FALLBACK_SETTINGS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
+
+_SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+#: Whole values that are meant as an environment reference but are not `os.environ/NAME`, which is all
+#: LiteLLM resolves (litellm/secret_managers/main.py `get_secret`: `secret_name.replace("os.environ/", "")`
+#: then `os.getenv`): Python spellings, other tools' syntax, and a space after the slash (`os.getenv(" X")`
+#: is None).
+_MISSPELLED_REFS = (
+    re.compile(r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$"""),
+    re.compile(r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$"""),
+    re.compile(r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$"),
+    re.compile(r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$"),
+    re.compile(r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$"),
+    re.compile(r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$"),
+    re.compile(r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$"),
+    re.compile(r"^%([A-Za-z_][A-Za-z0-9_]*)%$"),
+)
+
+
+def misspelled_ref(value: str) -> str | None:
+    """The variable name in a value meant as an environment reference that LiteLLM does not resolve
+    (`os.environ['X']`, `os.getenv("X")`, `env/X`, `{{ X }}`, `%X%`, `os.environ/ X`); else None."""
+    for pattern in _MISSPELLED_REFS:
+        match = pattern.match(value)
+        if match:
+            return match.group(1)
+    return None
+
+
+def env_ref_name(value: Any) -> str | None:
+    """``os.environ/NAME`` -> ``NAME``; None for anything else."""
+    if isinstance(value, str) and value.startswith(ENV_PREFIX):
+        return value[len(ENV_PREFIX) :]
+    return None
+
+
+def shell_refs(value: str) -> list[str]:
+    """Names in shell-style references (``${NAME}``, ``${NAME:-x}``, a whole ``$NAME``) in ``value``."""
+    return [a or b for a, b in _SHELL_REF.findall(value)]
+
+
+def credential_values(doc: YamlDocument, lp: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``credential_values`` of the ``credential_list`` entry ``litellm_credential_name`` names.
+
+    LiteLLM fills the ``api_base``, ``api_key``, ``api_version`` ... a deployment does not set from the named
+    credential (litellm/utils.py ``_named_credential_values``: ``if key not in kwargs``). An empty mapping
+    when the entry names a credential this file does not define (it may live in the database)."""
+    name = lp.get("litellm_credential_name")
+    if not isinstance(name, str):
+        return None
+    data = doc.data
+    creds = data.get("credential_list") if isinstance(data, dict) else None
+    for cred in creds if isinstance(creds, list) else []:
+        if isinstance(cred, dict) and cred.get("credential_name") == name:
+            values = cred.get("credential_values")
+            return values if isinstance(values, dict) else {}
+    return {}
+
+
+def section(doc: YamlDocument, name: str) -> dict[str, Any] | None:
+    data = doc.data
+    if isinstance(data, dict):
+        value = data.get(name)
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def model_entries(doc: YamlDocument) -> Iterator[tuple[DataPath, dict[str, Any]]]:
+    """Every ``model_list`` entry that is a mapping, with its path."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("model_list"), list):
+        return
+    for i, entry in enumerate(data["model_list"]):
+        if isinstance(entry, dict):
+            yield ("model_list", i), entry
+
+
+def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
+    lp = entry.get("litellm_params")
+    return lp if isinstance(lp, dict) else {}
+
+
+def walk_strings(data: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
+    """Every string value (not key) in ``data`` with its path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from walk_strings(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from walk_strings(v, (*path, i))
+
+
+def served_names(docs: Iterable[YamlDocument]) -> set[str]:
+    """Every ``model_name`` (and ``router_settings.model_group_alias`` alias) the configs serve."""
+    names: set[str] = set()
+    for doc in docs:
+        for _path, entry in model_entries(doc):
+            name = entry.get("model_name")
+            if isinstance(name, str):
+                names.add(name)
+        router = section(doc, "router_settings") or {}
+        aliases = router.get("model_group_alias")
+        if isinstance(aliases, dict):
+            names.update(str(k) for k in aliases)
+    return names
+
+
+def is_served(name: str, served: set[str]) -> bool:
+    """Exact match, or a wildcard ``model_name`` such as ``azure/*``.
+
+    A ``*`` matches anything, as in litellm/litellm_core_utils/pattern_match_deployments.py.
+    """
+    if name in served:
+        return True
+    return any("*" in pattern and re.fullmatch(re.escape(pattern).replace(r"\*", "(.*)"), name) for pattern in served)
+
+
+def azure_host(api_base: Any) -> bool:
+    if not isinstance(api_base, str) or env_ref_name(api_base) is not None:
+        return False
+    try:
+        host = urlsplit(api_base.strip()).hostname
+    except ValueError:
+        return False
+    return bool(host) and azure_resource_from_host(host or "") is not None
+
+
+def is_azure_entry(lp: dict[str, Any]) -> bool:
+    """Azure by prefix, by ``custom_llm_provider``, or by its api_base host.
+
+    ``azure_ai/`` (Azure AI Foundry models, on ``*.services.ai.azure.com``) is LiteLLM's other provider
+    (litellm/llms/azure_ai/): no deployment path and no api-version of Azure OpenAI's, so not Azure here."""
+    model = lp.get("model")
+    if (isinstance(model, str) and model.startswith("azure_ai/")) or lp.get("custom_llm_provider") == "azure_ai":
+        return False
+    return (
+        (isinstance(model, str) and model.startswith("azure/"))
+        or lp.get("custom_llm_provider") == "azure"
+        or azure_host(lp.get("api_base"))
+    )

@@ -1,0 +1,257 @@
+"""LiteLLM config: secrets, environment references and the master key."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from configgen.findings import DataPath, Finding, Severity
+from configgen.rules.litellm.common import (
+    SECRET_FIELDS,
+    env_ref_name,
+    misspelled_ref,
+    section,
+    shell_refs,
+    walk_strings,
+)
+from configgen.rules.registry import rule
+from configgen.rules.targets import LiteLLMTarget
+from configgen.secrets import is_placeholder, is_reference, secret_kind
+
+#: litellm/proxy/auth/master_key_boot_check.py PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS (sha256 of "sk-1234").
+_PUBLIC_KEY_DIGESTS = frozenset({"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"})
+_PERMIT_WEAK = "dangerously_permit_weak_or_unset_master_key"
+
+
+def _is_public_key(value: str) -> bool:
+    return hashlib.sha256(value.strip().encode()).hexdigest() in _PUBLIC_KEY_DIGESTS
+
+
+@rule(
+    "litellm-env-syntax",
+    Severity.ERROR,
+    "${VAR} in a LiteLLM config is sent literally; LiteLLM reads os.environ/VAR",
+    "litellm",
+)
+def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
+    """LiteLLM resolves only values that start with `os.environ/`
+    (`litellm/proxy/proxy_server.py` `_check_for_os_environ_vars`, `get_secret` in
+    `litellm/secret_managers/main.py`); it never expands shell syntax. `api_key: ${AZURE_API_KEY}`
+    is sent as is: Azure receives the header `api-key: ${AZURE_API_KEY}` and answers 401.
+
+    Under `environment_variables:` it is worse: `AZURE_API_KEY: ${AZURE_API_KEY}` sets the variable
+    to the literal text `${AZURE_API_KEY}` when the proxy starts, replacing the real key the process
+    environment had (`_load_environment_variables`). Write `os.environ/AZURE_API_KEY` instead, or
+    drop the entry: the proxy already sees its own environment. (FACTS.md, "Secrets".)
+
+    Other spellings of a reference are sent literally too: `os.environ['X']`, `os.getenv("X")`,
+    `env/X`, `{{ X }}` (a template never rendered), `%X%`, and `os.environ/ X` with a space (`get_secret`
+    strips only the `os.environ/` prefix and calls `os.getenv(" X")`, which is None).
+    """
+    doc = target.doc
+    for path, value in walk_strings(doc.data):
+        names = shell_refs(value)
+        if not names:
+            wrong = misspelled_ref(value)
+            if wrong is not None:
+                yield doc.finding(
+                    "litellm-env-syntax",
+                    Severity.ERROR,
+                    path,
+                    f"`{value}` is not a reference LiteLLM resolves: it is used literally",
+                    f"write `os.environ/{wrong}`",
+                )
+            continue
+        name = names[0]
+        if path[:1] == ("environment_variables",) and len(path) == 2:
+            message = (
+                f"environment_variables.{path[1]} is set to the literal text `{value}`: LiteLLM does not expand "
+                "${...}, so this replaces the real value from the process environment"
+            )
+            hint = f"delete this entry (the proxy already sees its environment) or write `os.environ/{name}`"
+        else:
+            message = f"`{value}` is sent literally: LiteLLM does not expand ${{...}} references"
+            hint = f"write `os.environ/{name}`"
+        yield doc.finding("litellm-env-syntax", Severity.ERROR, path, message, hint)
+
+
+@rule(
+    "litellm-inline-secret",
+    Severity.ERROR,
+    "a key, token or password written into the LiteLLM config",
+    "litellm",
+)
+def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
+    """Secrets belong in the proxy's environment (or a secret manager), referenced as
+    `os.environ/NAME`; a key written into the config ends up in git, in backups and in
+    `/config/yaml` dumps. Reported: any value shaped like a secret (Azure 32-hex and 84-character
+    keys, `sk-...` keys, JWTs, PEM private keys, URLs and connection strings with a password, AWS,
+    GitHub, Slack and Google tokens; see configgen/secrets.py), and any literal value of a credential
+    field (`api_key`, `azure_ad_token`, `client_secret`, `master_key`, `redis_password`, `password`,
+    ...) except the stand-ins used for local servers that check no key (`api_key: none`, `fake-key`,
+    `EMPTY`, `sk-no-key-required`; LiteLLM's own docs configure vLLM with `api_key: none`), and
+    `oidc/<provider>/<audience>`, which `get_secret` turns into a federated token
+    (`litellm/secret_managers/main.py`). LiteLLM resolves `os.environ/` values in `litellm_params`,
+    `general_settings`, `environment_variables` and cache settings (`litellm/proxy/proxy_server.py`).
+    The public example key `sk-1234` as master key is `litellm-default-master-key`.
+    """
+    doc = target.doc
+    for path, value in walk_strings(doc.data):
+        if not value.strip() or env_ref_name(value) is not None or is_reference(value):
+            continue
+        # `oidc/<provider>/<audience>` asks get_secret for a federated token (litellm/secret_managers/main.py);
+        # a misspelled reference is litellm-env-syntax.
+        if value.startswith("oidc/") or misspelled_ref(value) is not None:
+            continue
+        field = path[-1] if path and isinstance(path[-1], str) else ""
+        if field == "master_key" and _is_public_key(value):
+            continue
+        if is_placeholder(value):
+            continue
+        kind = secret_kind(value)
+        if kind is None and field in SECRET_FIELDS:
+            kind = f"a literal `{field}`"
+        if kind is None:
+            continue
+        where = ".".join(str(p) for p in path)
+        yield doc.finding(
+            "litellm-inline-secret",
+            Severity.ERROR,
+            path,
+            f"{kind} is written inline at {where}",
+            "put it in the proxy's environment and write `os.environ/NAME` here",
+        )
+
+
+@rule(
+    "litellm-env-same-file",
+    Severity.WARNING,
+    "os.environ/X where X is only set by the same file's environment_variables",
+    "litellm",
+)
+def env_same_file(target: LiteLLMTarget) -> Iterator[Finding]:
+    """`os.environ/X` references are resolved when the config is read (`get_config` ->
+    `_check_for_os_environ_vars` in `litellm/proxy/proxy_server.py`), before `load_config` applies the
+    file's own `environment_variables:` section. A variable defined only there is therefore still
+    unset when `os.environ/X` is looked up: the value silently becomes None and requests fail at
+    request time (FACTS.md, "Secrets"). Set X in the proxy's real environment instead.
+    """
+    doc = target.doc
+    env = section(doc, "environment_variables")
+    if not env:
+        return
+    defined = {str(k) for k in env}
+    for path, value in walk_strings(doc.data):
+        name = env_ref_name(value)
+        if name is None or name not in defined or path[:1] == ("environment_variables",):
+            continue
+        yield doc.finding(
+            "litellm-env-same-file",
+            Severity.WARNING,
+            path,
+            f"`{value}` is resolved before this file's environment_variables.{name} is applied: "
+            "it is None unless the proxy's environment sets it",
+            f"set {name} in the proxy's environment (service unit, container env, secret store)",
+        )
+
+
+@rule(
+    "litellm-default-master-key",
+    Severity.ERROR,
+    "the master key is LiteLLM's public example sk-1234 (or empty): the proxy refuses to start",
+    "litellm",
+)
+def default_master_key(target: LiteLLMTarget) -> Iterator[Finding]:
+    """LiteLLM 1.110.2 refuses to start (exit 3) when the master key is empty or is the documented
+    example `sk-1234`, which everyone knows (`litellm/proxy/auth/master_key_boot_check.py`,
+    `PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS`), unless
+    `general_settings.dangerously_permit_weak_or_unset_master_key: true`, which leaves the proxy open.
+    Checked in `general_settings.master_key` and `environment_variables.LITELLM_MASTER_KEY`.
+    Generate a key: `echo "sk-$(openssl rand -hex 32)"`.
+    """
+    doc = target.doc
+    general = section(doc, "general_settings") or {}
+    env = section(doc, "environment_variables") or {}
+    places = [(("general_settings", "master_key"), general.get("master_key"))]
+    places.append((("environment_variables", "LITELLM_MASTER_KEY"), env.get("LITELLM_MASTER_KEY")))
+    for path, value in places:
+        if not isinstance(value, str):
+            continue
+        if _is_public_key(value):
+            problem = "is LiteLLM's public example key sk-1234"
+        elif not value.strip():
+            problem = "is empty"
+        else:
+            continue
+        permitted = general.get(_PERMIT_WEAK) is True
+        consequence = "the proxy runs without a usable key" if permitted else "the proxy refuses to start"
+        yield doc.finding(
+            "litellm-default-master-key",
+            Severity.ERROR,
+            path,
+            f"{'.'.join(path)} {problem}: {consequence}",
+            'generate one: echo "sk-$(openssl rand -hex 32)", keep it in the environment as LITELLM_MASTER_KEY',
+        )
+
+
+@rule(
+    "litellm-master-key-missing",
+    Severity.WARNING,
+    "no general_settings.master_key: the proxy starts only if LITELLM_MASTER_KEY is set",
+    "litellm",
+)
+def master_key_missing(target: LiteLLMTarget) -> Iterator[Finding]:
+    """The proxy takes its master key from `general_settings.master_key`, else from the environment
+    variable `LITELLM_MASTER_KEY` (`litellm/proxy/proxy_server.py` `load_config`), and refuses to
+    start without one (`litellm/proxy/auth/master_key_boot_check.py`). A config that does not name it
+    depends on an environment nobody wrote down; say `master_key: os.environ/LITELLM_MASTER_KEY`.
+    """
+    doc = target.doc
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    general = section(doc, "general_settings") or {}
+    env = section(doc, "environment_variables") or {}
+    if "master_key" in general or "LITELLM_MASTER_KEY" in env:
+        return
+    path = ("general_settings",) if "general_settings" in data else ()
+    yield doc.finding(
+        "litellm-master-key-missing",
+        Severity.WARNING,
+        path,
+        "no master key: the proxy refuses to start unless LITELLM_MASTER_KEY is set in its environment",
+        "add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`",
+        key=True,
+    )
+
+
+@rule(
+    "litellm-master-key-misplaced",
+    Severity.ERROR,
+    "master_key outside general_settings is ignored",
+    "litellm",
+)
+def master_key_misplaced(target: LiteLLMTarget) -> Iterator[Finding]:
+    """Only `general_settings.master_key` (or the environment variable `LITELLM_MASTER_KEY`) sets
+    the proxy's master key (`litellm/proxy/proxy_server.py` `load_config`). Under `litellm_settings`
+    it becomes an unused attribute of the litellm module (`setattr(litellm, key, value)`); at the top
+    level it is ignored. The proxy then has no master key (and refuses to start) or uses another one.
+    """
+    doc = target.doc
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    places: list[DataPath] = []
+    if "master_key" in data:
+        places.append(("master_key",))
+    if "master_key" in (section(doc, "litellm_settings") or {}):
+        places.append(("litellm_settings", "master_key"))
+    for path in places:
+        yield doc.finding(
+            "litellm-master-key-misplaced",
+            Severity.ERROR,
+            path,
+            f"{'.'.join(map(str, path))} is ignored: the master key must be general_settings.master_key",
+            "move it under `general_settings:` (as `master_key: os.environ/LITELLM_MASTER_KEY`)",
+            key=True,
+        )

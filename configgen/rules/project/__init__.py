@@ -1,0 +1,1 @@
+"""Rules whose target is `project` (see configgen.rules.targets)."""

@@ -1,0 +1,107 @@
+"""What a rule is, the registry every rule module adds itself to, and the one loop that runs rules.
+
+A rule is a pure function from one *target* (see :mod:`configgen.rules.targets`) to findings. Rules
+live in one folder per target (``rules/project/``, ``rules/litellm/``, ...); this registry is the only
+list of rule ids.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal, NamedTuple
+
+from configgen.findings import Finding, Severity
+
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory"]
+
+
+class Rule(NamedTuple):
+    id: str
+    severity: Severity
+    summary: str
+    target: Target
+    func: Callable[[Any], Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        """The rule's user documentation: its function's docstring."""
+        import inspect
+
+        return inspect.cleandoc(self.func.__doc__ or self.summary)
+
+    def run(self, target: Any) -> list[Finding]:
+        return list(self.func(target))
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, severity: Severity, summary: str, target: Target
+) -> Callable[[Callable[[Any], Iterable[Finding]]], Callable[[Any], Iterable[Finding]]]:
+    """Register a check. Its docstring is its documentation (``configgen rules ID``)."""
+
+    def register(func: Callable[[Any], Iterable[Finding]]) -> Callable[[Any], Iterable[Finding]]:
+        if id in REGISTRY:
+            raise RuntimeError(f"rule id {id} registered twice")
+        if not func.__doc__:
+            raise RuntimeError(f"rule {id} has no docstring")
+        REGISTRY[id] = Rule(id, severity, summary, target, func)
+        return func
+
+    return register
+
+
+def rules_for(target: Target) -> Iterator[Rule]:
+    for r in REGISTRY.values():
+        if r.target == target:
+            yield r
+
+
+INTERNAL_ERROR = "internal-error"
+
+
+def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = None) -> list[Finding]:
+    """Run every registered rule for ``target_kind``, each in isolation.
+
+    A rule that raises becomes one ``internal-error`` finding naming the rule, the file and the
+    exception type; every other rule still runs (one buggy rule must not hide the rest of the report).
+    With CONFIGGEN_DEBUG set, the traceback goes to stderr as well.
+    """
+    wanted = set(only) if only is not None else None
+    out: list[Finding] = []
+    for r in rules_for(target_kind):
+        if wanted is not None and r.id not in wanted:
+            continue
+        try:
+            out.extend(r.run(target))
+        except Exception as exc:  # the isolation this function promises
+            out.append(crash_finding(r.id, target_file(target), exc))
+    return out
+
+
+def crash_finding(what: str, file: str, exc: BaseException) -> Finding:
+    """The finding for a check that crashed (the run goes on; the exit code becomes 3)."""
+    if os.environ.get("CONFIGGEN_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    from configgen.secrets import redact
+
+    return Finding(
+        INTERNAL_ERROR,
+        Severity.ERROR,
+        f"rule {what} crashed on this file ({type(exc).__name__}: {redact(str(exc))[:200]}); its findings are missing",
+        "this is a bug in configgen, please report it; set CONFIGGEN_DEBUG=1 for a traceback",
+        file,
+    )
+
+
+def target_file(target: Any) -> str:
+    """The file a rule target is about ("" for targets spanning several files)."""
+    doc = getattr(target, "doc", None)
+    return str(getattr(doc, "file", "") or "")
+
+

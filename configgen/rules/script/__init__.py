@@ -1,0 +1,1 @@
+"""Rules whose target is `script` (see configgen.rules.targets)."""

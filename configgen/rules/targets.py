@@ -1,0 +1,120 @@
+"""What rules take: one target type per kind of thing checked (see :mod:`configgen.rules.registry`).
+
+- ``project``: a validated configgen project (:class:`ProjectTarget`);
+- ``litellm``: one LiteLLM proxy config file (:class:`LiteLLMTarget`), hand-written or rendered;
+- ``dotenv``: one dotenv file (:class:`DotenvTarget`);
+- ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
+- ``script``: a shell script or systemd unit that starts the LiteLLM proxy (:class:`ScriptTarget`);
+- ``inventory``: configs checked against Azure deployment inventories (:mod:`configgen.rules.inventory`);
+- ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
+- ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
+  written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from configgen.findings import DataPath, Finding, Severity
+from configgen.load.dotenv import DotenvDocument
+from configgen.load.yaml import YamlDocument
+
+
+class Located(NamedTuple):
+    """A value together with the data path where it was written (so findings can point at it)."""
+
+    value: Any
+    path: DataPath
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+
+MISSING = Located(None, ())
+
+
+class AzureUse(NamedTuple):
+    """One Azure OpenAI deployment as a configuration uses it.
+
+    Built from a project deployment or from a LiteLLM ``model_list`` entry. Fields the source does
+    not state are :data:`MISSING`.
+    """
+
+    doc: YamlDocument
+    #: Where the whole entry sits (used when a finding has no more precise place).
+    path: DataPath
+    #: The date lifecycle rules judge by.
+    as_of: dt.date
+    deployment: Located = MISSING
+    endpoint: Located = MISSING  # the api_base / resource endpoint
+    resource: Located = MISSING  # resource (subdomain) name, when known
+    api_version: Located = MISSING
+    model: Located = MISSING  # base model name, e.g. "gpt-4o"
+    model_version: Located = MISSING  # e.g. "2024-08-06"
+    sku: Located = MISSING
+    capacity: Located = MISSING
+    rpm: Located = MISSING
+    tpm: Located = MISSING
+    #: request parameters the config sets (name -> located value), e.g. response_format, reasoning_effort
+    params: Mapping[str, Located] = MappingProxyType({})
+    #: The Azure catalogue to judge by (a project may extend the built-in one); None = built-in.
+    catalog: Any = None
+
+    def get_catalog(self) -> Any:
+        from configgen.knowledge.azure_catalog import load_catalog
+
+        return self.catalog if self.catalog is not None else load_catalog()
+
+    def finding(self, rule_id: str, severity: Severity, where: Located, message: str, hint: str = "") -> Finding:
+        path = where.path if where.path else self.path
+        return self.doc.finding(rule_id, severity, path, message, hint)
+
+
+class LiteLLMTarget(NamedTuple):
+    doc: YamlDocument
+    as_of: dt.date
+
+
+class DotenvTarget(NamedTuple):
+    doc: DotenvDocument
+
+
+class BundleTarget(NamedTuple):
+    """Files given together: checked against each other."""
+
+    litellm: tuple[YamlDocument, ...]
+    dotenv: tuple[DotenvDocument, ...]
+    as_of: dt.date
+    #: parsed balancer snippets (configgen.load.balancer.BalancerDocument)
+    balancers: tuple[Any, ...] = ()
+    #: Prometheus configurations (YAML with scrape_configs)
+    prometheus: tuple[YamlDocument, ...] = ()
+    #: proxy start scripts (configgen.load.script.ScriptDocument)
+    scripts: tuple[Any, ...] = ()
+
+
+class ScriptTarget(NamedTuple):
+    doc: Any  # configgen.load.script.ScriptDocument
+
+
+class BalancerTarget(NamedTuple):
+    doc: Any  # configgen.load.balancer.BalancerDocument
+
+
+class ProjectTarget(NamedTuple):
+    """A project that passed the schema: its document, model and valid environments."""
+
+    doc: YamlDocument
+    project: Any  # configgen.model.project.Project (Any here: rules.base stays importable without pydantic)
+    envs: dict[str, Any]  # name -> configgen.model.load.EnvView whose model is not None
+    as_of: dt.date
+
+    def env_finding(
+        self, env: Any, rule_id: str, severity: Severity, path: DataPath, message: str, hint: str = "", *, key: bool = False
+    ) -> Finding:
+        """A finding about an environment's effective value, placed where the project file set it."""
+        return self.doc.finding(rule_id, severity, env.origin(path), message, hint, key=key)
