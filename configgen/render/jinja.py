@@ -9,25 +9,16 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from configgen.render.escape import FILTERS, Escaped, UnsafeValue
+from configgen.render.outputs import Output, outputs_for
 
 if TYPE_CHECKING:  # annotations only: checking hand-written files never imports Pydantic
     from configgen.model.project import Environment, Project
 
 HASH_MARK = "configgen-sha256:"
-
-
-class Output(NamedTuple):
-    """One file a render produces."""
-
-    kind: str  # litellm_config | env_file | env_example | nginx | haproxy | bicep | ...
-    relpath: str  # relative to the output directory, POSIX separators
-    template: str
-    comment: str  # comment leader of the output language
-    mode: int = 0o644
 
 
 class RenderError(Exception):
@@ -37,40 +28,6 @@ class RenderError(Exception):
         super().__init__(f"{output}: {message}")
         self.output = output
         self.message = message
-
-
-def outputs_for(env: Environment) -> list[Output]:
-    """Which files an environment needs: a proxy config only with a proxy, a balancer snippet per kind."""
-    outs: list[Output] = []
-    if env.proxy is not None:
-        outs.append(Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#"))
-    outs.append(Output("env_file", "server/.env", "env.j2", "#", 0o600))
-    outs.append(Output("env_example", "server/.env.example", "env.example.j2", "#"))
-    if env.balancer is not None and env.proxy is not None:
-        outs.extend(_balancer_outputs(env.balancer.kind))
-    if env.proxy is not None:
-        outs.append(Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755))
-        if env.observability.prometheus:
-            outs.append(Output("prometheus", "prometheus/litellm.yml", "prometheus.yml.j2", "#"))
-    return outs
-
-
-def _balancer_outputs(kind: str) -> list[Output]:
-    return {
-        "nginx": [Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#")],
-        "haproxy": [Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#")],
-        "azure": [Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//")],
-    }[kind]
-
-
-def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
-    """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
-    if out_dir is not None:
-        return out_dir / PurePosixPath(out.relpath)
-    explicit = getattr(env.outputs, out.kind, None)
-    if isinstance(explicit, str):
-        return project_dir / explicit.replace("{env}", env_name)
-    return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)
 
 
 def _jinja_env(template_dirs: list[Path]) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
-from configgen.load.balancer import Address, BalancerDocument
+from configgen.load.balancer.document import Address, BalancerDocument
 from configgen.rules.registry import rule
 from configgen.rules.targets import BundleTarget
 

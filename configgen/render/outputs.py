@@ -1,0 +1,74 @@
+"""THE table of outputs: every file `render` can write, and what it is re-checked as.
+
+A new output kind is one row here, its template under ``render/templates/``, and (if its language is
+new) a row in the input kinds table (:mod:`configgen.load.kinds`) with its rules folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # annotations only: checking hand-written files never imports Pydantic
+    from configgen.model.project import Environment, Outputs
+
+
+class Output(NamedTuple):
+    """One file a render produces."""
+
+    kind: str  # the row's name, stable (tests and the JSON plan refer to it)
+    relpath: str  # default place, relative to the environment's output folder, POSIX separators
+    template: str
+    comment: str  # comment leader of the output language (for the generated-file header)
+    mode: int
+    #: whether an environment gets this file
+    when: Callable[[Environment], bool]
+    #: the input kind (configgen.load.kinds) the rendered text is re-checked as
+    recheck: str
+    #: the project's `outputs:` key that moves this file, read explicitly (None: only `outputs.dir` moves it)
+    override: Callable[[Outputs], str | None] | None = None
+
+
+def _proxied(env: Environment) -> bool:
+    return env.proxy is not None
+
+
+def _balanced(kind: str) -> Callable[[Environment], bool]:
+    def when(env: Environment) -> bool:
+        return env.proxy is not None and env.balancer is not None and env.balancer.kind == kind
+
+    return when
+
+
+def _scraped(env: Environment) -> bool:
+    return env.proxy is not None and env.observability.prometheus
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#", 0o644, _proxied, "litellm",
+           lambda o: o.litellm_config),
+    Output("env_file", "server/.env", "env.j2", "#", 0o600, lambda env: True, "dotenv", lambda o: o.env_file),
+    Output("env_example", "server/.env.example", "env.example.j2", "#", 0o644, lambda env: True, "dotenv",
+           lambda o: o.env_example),
+    Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#", 0o644, _balanced("nginx"), "nginx"),
+    Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#", 0o644, _balanced("haproxy"), "haproxy"),
+    Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//", 0o644, _balanced("azure"), "bicep"),
+    Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755, _proxied, "script"),
+    Output("prometheus", "prometheus/litellm.yml", "prometheus.yml.j2", "#", 0o644, _scraped, "prometheus"),
+)
+
+
+def outputs_for(env: Environment) -> list[Output]:
+    """The files an environment needs, in the table's order."""
+    return [out for out in OUTPUTS if out.when(env)]
+
+
+def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
+    """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
+    if out_dir is not None:
+        return out_dir / PurePosixPath(out.relpath)
+    explicit = out.override(env.outputs) if out.override is not None else None
+    if explicit is not None:
+        return project_dir / explicit.replace("{env}", env_name)
+    return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)
