@@ -94,10 +94,11 @@ def render(
     Nothing is written when validation finds an error, when a file on disk was edited by hand or was
     not written by configgen (unless ``force``), or when ``check`` is set (drift only reported).
     """
-    from configgen.pipeline import check_against_inventories, check_project, check_rendered, names_inventories, render_project
+    from configgen.pipeline import check_project, check_rendered, names_inventories, render_project
     from configgen.plan import plan_files
     from configgen.render.jinja import split_header
     from configgen.render.outputs import output_path
+    from configgen.rules.inventory.bind import check_against_inventories
     from configgen.write import WriteError, write_all
 
     when = as_of or dt.date.today()

@@ -194,6 +194,8 @@ def check_files(paths: Sequence[Path], as_of: dt.date, inventories: Sequence[Pat
         grouping = key or (f"the {len(documents)} files given without a configgen header" if several else "")
         findings.extend(check_bundle(documents, as_of, grouping))
     if inventories or any(names_inventories(p) for p in projects):
+        from configgen.rules.inventory.bind import check_against_inventories
+
         findings.extend(check_against_inventories(list(inventories), projects, litellm_docs, as_of))
     return findings
 
@@ -346,57 +348,7 @@ def validate_project(
     if rendered and loaded.project is not None and not has_errors(findings):
         findings.extend(check_rendered(loaded, render_project(loaded, list(loaded.envs)), as_of))
     if inventories or names_inventories(loaded):
+        from configgen.rules.inventory.bind import check_against_inventories
+
         findings.extend(check_against_inventories(list(inventories), [loaded], [], as_of))
-    return findings
-
-
-# ---- Azure deployment inventories -----------------------------------------------------------------
-
-
-def check_against_inventories(
-    inventory_paths: list[Path],
-    projects: list[LoadedProject],
-    litellm_docs: list[YamlDocument],
-    as_of: dt.date,
-) -> list[Finding]:
-    """Load the inventories (given, and named by project resources), bind each to its resource and run
-    the ``inventory-*`` rules."""
-    from configgen.load.inventory import INVALID, load_inventory, subdomain
-    from configgen.rules import load_all, run_rules
-    from configgen.rules.targets import BoundInventory, InventoryTarget
-
-    load_all()
-    findings: list[Finding] = []
-    bound: list[BoundInventory] = []
-    for path in inventory_paths:
-        inv, problems = load_inventory(path, str(path))
-        findings.extend(problems)
-        if inv is not None:
-            bound.append(BoundInventory(inv, frozenset({inv.account.lower()} if inv.account else set())))
-    for pi, loaded in enumerate(projects):
-        if loaded.project is None or loaded.doc is None:
-            continue
-        for key, res in loaded.project.resources.items():
-            if not res.inventory:
-                continue
-            path = loaded.path.parent / res.inventory
-            if not path.is_file():
-                # Say so where the project names the file: that is the line to fix.
-                findings.append(
-                    loaded.doc.finding(
-                        INVALID,
-                        Severity.ERROR,
-                        ("resources", key, "inventory"),
-                        f"inventory file not found: {path}",
-                        "run `configgen inventory fetch` or `az cognitiveservices account deployment list -o json`",
-                    )
-                )
-                continue
-            inv, problems = load_inventory(path, str(path))
-            findings.extend(problems)
-            if inv is not None:
-                names = {key.lower(), subdomain(res.endpoint)} | ({inv.account.lower()} if inv.account else set())
-                bound.append(BoundInventory(inv, frozenset(n for n in names if n), (pi, key)))
-    target = InventoryTarget(tuple(projects), tuple(litellm_docs), tuple(bound), as_of)
-    findings.extend(run_rules("inventory", target))
     return findings
