@@ -65,12 +65,23 @@ class UsageError(Exception):
     """Bad command-line usage (exit 2): unknown environment, missing project file, ..."""
 
 
+def environment_names(project_path: Path) -> list[str]:
+    """The environments a project file declares (empty when it cannot be read): for usage messages."""
+    from configgen.load.yaml import load_yaml_file
+
+    doc, _ = load_yaml_file(project_path)
+    envs = doc.data.get("environments") if doc is not None and isinstance(doc.data, dict) else None
+    return [str(k) for k in envs] if isinstance(envs, dict) else []
+
+
 @dataclass
 class RenderResult:
     findings: list[Finding] = field(default_factory=list)
     files: list[PlannedFile] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     drift: bool = False
+    #: per environment, the command that renders it again from here (what --check tells to run)
+    commands: dict[str, str] = field(default_factory=dict)
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.findings, strict, self.drift)
@@ -96,7 +107,7 @@ def render(
     """
     from configgen.pipeline import check_project, check_rendered, names_inventories, render_project
     from configgen.plan import plan_files
-    from configgen.render.jinja import split_header
+    from configgen.render.header import regenerate_command, split_header
     from configgen.render.outputs import output_path
     from configgen.rules.inventory.bind import check_against_inventories
     from configgen.write import WriteError, write_all
@@ -123,7 +134,12 @@ def render(
         result.findings = sort_findings([*result.findings, *check_against_inventories([], [loaded], [], when)])
     if has_errors(result.findings) or loaded.project is None:
         return result
-    rendered = render_project(loaded, env_names, template_dirs)
+    def out_for(env: str) -> Path | None:
+        return out_dir / env if out_dir is not None and len(env_names) > 1 else out_dir
+
+    cwd = Path.cwd()
+    result.commands = {env: regenerate_command(env, project_path, out_for(env), cwd) for env in env_names}
+    rendered = render_project(loaded, env_names, template_dirs, result.commands)
     # What is written is exactly what was checked: the project's own templates included.
     result.findings = sort_findings([*result.findings, *check_rendered(loaded, rendered, when)])
     if has_errors(result.findings):
@@ -133,10 +149,9 @@ def render(
     for item in rendered:
         view = loaded.envs[item.env]
         assert view.model is not None
-        target = out_dir / item.env if out_dir is not None and len(env_names) > 1 else out_dir
-        planned += [
-            (output_path(item.env, view.model, out, target, project_dir), text, out.mode) for out, text in item.outputs.items()
-        ]
+        target = out_for(item.env)
+        for out, text in item.outputs.items():
+            planned.append((output_path(item.env, view.model, out, target, project_dir), text, out.mode))
     # Two spellings of one file (`gen/x/../server/.env`, a symlinked folder) are one file.
     real = [os.path.realpath(p) for p, _, _ in planned]
     clashes = sorted({str(p) for (p, _, _), r in zip(planned, real, strict=True) if real.count(r) > 1})

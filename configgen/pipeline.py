@@ -279,9 +279,13 @@ class Rendered(NamedTuple):
 
 
 def render_project(
-    loaded: LoadedProject, env_names: Iterable[str], template_dirs: list[Path] | None = None
+    loaded: LoadedProject,
+    env_names: Iterable[str],
+    template_dirs: list[Path] | None = None,
+    commands: dict[str, str] | None = None,
 ) -> list[Rendered]:
-    """Render environments exactly as `render` writes them (the project's templates included)."""
+    """Render environments exactly as `render` writes them (the project's templates included);
+    ``commands`` names, per environment, the command the headers say regenerates the files."""
     from configgen.render.jinja import RenderError, render_environment
 
     assert loaded.project is not None
@@ -292,7 +296,14 @@ def render_project(
         if view.model is None:
             continue
         try:
-            outputs = render_environment(loaded.project, name, view.model, source_name=loaded.path.name, template_dirs=dirs)
+            outputs = render_environment(
+                loaded.project,
+                name,
+                view.model,
+                source_name=loaded.path.name,
+                command=(commands or {}).get(name),
+                template_dirs=dirs,
+            )
         except RenderError as exc:
             done.append(Rendered(name, {}, render_error_finding(loaded, name, exc)))
             continue

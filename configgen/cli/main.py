@@ -164,9 +164,11 @@ def render(
     from configgen.model.load import find_project_file
     from configgen.plan import Action
 
-    if bool(envs) == all_envs:
-        raise click.UsageError("name the environment(s) to render, or give --all")
     path = find_project_file(project)
+    if bool(envs) == all_envs:
+        names = app.environment_names(path) if not envs else []
+        listed = f" (environments in {path.name}: {', '.join(names)})" if names else ""
+        raise click.UsageError(f"name the environment(s) to render, or give --all{listed}")
     try:
         result = app.render(
             path, list(envs), out_dir=out, as_of=as_of, check=check, dry_run=dry_run, force=force
@@ -191,8 +193,11 @@ def render(
             if f.path not in result.written and f.action is not Action.UNCHANGED:
                 verb = "not written"
         click.echo(f"{verb:>12}  {shown}", err=_format(fmt) != "text")
-        if show_diff and f.action is not Action.UNCHANGED:
+        if show_diff and f.action is not Action.UNCHANGED and f not in refused:  # a refused file's diff is above
             click.echo(f.diff(shown), nl=False)
+    if check and result.drift:
+        for command in result.commands.values():
+            click.echo(f"to update, run: {command}", err=_format(fmt) != "text")
     sys.exit(result.exit_code())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from dotenv import dotenv_values
 from ruamel.yaml import YAML
 
 from configgen import app
-from configgen.render.jinja import edited_since_generated, split_header
+from configgen.render.header import edited_since_generated, split_header
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
@@ -26,22 +27,45 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_example_matches_golden_files(env: str, tmp_path: Path) -> None:
-    """Golden files are reviewed output; regenerate with CONFIGGEN_UPDATE_GOLDEN=1 and read the diff."""
-    result = app.render(EXAMPLE, env, out_dir=tmp_path, as_of=AS_OF)
+def test_example_matches_golden_files(env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Golden files are reviewed output; regenerate with CONFIGGEN_UPDATE_GOLDEN=1 and read the diff.
+
+    Rendered as a user would, from the project's folder to its default outputs, so the headers'
+    regenerate command is `configgen render ENV`."""
+    shutil.copytree(EXAMPLE.parent, tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj")
+    result = app.render(Path("configgen.yaml"), env, as_of=AS_OF)
     assert result.exit_code() == 0, result.findings
+    rendered = tmp_path / "proj" / "deploy" / env
     golden = GOLDEN / env
     if os.environ.get("CONFIGGEN_UPDATE_GOLDEN"):
-        for rel, data in _tree(tmp_path).items():
+        for rel, data in _tree(rendered).items():
             (golden / rel).parent.mkdir(parents=True, exist_ok=True)
             (golden / rel).write_bytes(data)
-    assert _tree(tmp_path) == _tree(golden)
+    assert _tree(rendered) == _tree(golden)
+
+
+def test_the_header_names_the_command_that_regenerates_from_where_it_was_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLE.parent, tmp_path / "repo" / "examples" / "x y")
+    monkeypatch.chdir(tmp_path / "repo")
+    project = Path("examples/x y/configgen.yaml")
+    assert app.render(project, "prod", out_dir=Path("rendered/prod"), as_of=AS_OF).exit_code() == 0
+    line = (tmp_path / "repo" / "rendered" / "prod" / "litellm.config.yaml").read_text().splitlines()[1]
+    assert line == "# change the project file and run `configgen render prod -p 'examples/x y/configgen.yaml' --out rendered/prod`."  # noqa: E501
+    assert app.render(project, ["dev", "prod"], out_dir=Path("out"), as_of=AS_OF).exit_code() == 0
+    line = (tmp_path / "repo" / "out" / "dev" / "server" / ".env").read_text().splitlines()[1]
+    assert line.endswith("run `configgen render dev -p 'examples/x y/configgen.yaml' --out out/dev`.")
 
 
 def test_rendering_twice_is_byte_identical(tmp_path: Path) -> None:
-    for run in ("a", "b"):
-        assert app.render(EXAMPLE, "prod", out_dir=tmp_path / run, as_of=AS_OF).exit_code() == 0
-    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    trees = []
+    for _ in range(2):
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+        assert app.render(EXAMPLE, "prod", out_dir=tmp_path / "out", as_of=AS_OF).exit_code() == 0
+        trees.append(_tree(tmp_path / "out"))
+    assert trees[0] == trees[1]
 
 
 def test_second_render_changes_nothing(tmp_path: Path) -> None:
