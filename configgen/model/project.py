@@ -39,6 +39,8 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 # File paths the project names (certificates, output paths): no control characters, so they cannot
 # inject lines or directives into rendered files.
 PathStr = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f;{}'\"`$\\]+$", max_length=1024)]
+#: Output paths may also hold `{env}`, the environment's name (the documented `deploy/{env}`).
+OutputPathStr = Annotated[str, Field(pattern=r"^(?:[^\x00-\x1f\x7f;{}'\"`$\\]|\{env\})+$", max_length=1024)]
 
 Sku = Literal[
     "Standard",
@@ -231,10 +233,10 @@ class Observability(_Model):
 class Outputs(_Model):
     """Where `configgen render ENV` writes, relative to the project file; `{env}` is the environment name."""
 
-    dir: PathStr = "deploy/{env}"
-    litellm_config: PathStr | None = None
-    env_file: PathStr | None = None
-    env_example: PathStr | None = None
+    dir: OutputPathStr = "deploy/{env}"
+    litellm_config: OutputPathStr | None = None
+    env_file: OutputPathStr | None = None
+    env_example: OutputPathStr | None = None
 
 
 class Environment(_Model):
@@ -258,6 +260,11 @@ class Project(_Model):
     catalog: dict[str, Any] | None = Field(None, description="Extends the built-in Azure model catalogue.")
     templates: PathStr | None = Field(
         None, description="Folder of templates that override the built-in ones (same file names); sandboxed."
+    )
+    output_roots: list[PathStr] = Field(
+        default_factory=list,
+        description="Folders outside the project's folder that `outputs:` may write into (a sibling app "
+        "repository, say); without them every output must stay inside the project's folder.",
     )
     resources: dict[Name, Resource] = Field(min_length=1)
     defaults: dict[str, Any] = Field(default_factory=dict, description="Settings every environment starts from.")

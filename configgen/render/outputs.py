@@ -26,8 +26,8 @@ class Output(NamedTuple):
     when: Callable[[Environment], bool]
     #: the input kind (configgen.load.kinds) the rendered text is re-checked as
     recheck: str
-    #: the project's `outputs:` key that moves this file, read explicitly (None: only `outputs.dir` moves it)
-    override: Callable[[Outputs], str | None] | None = None
+    #: the key of the project's `outputs:` section that moves this file (None: only `outputs.dir` does)
+    override: str | None = None
 
 
 def _proxied(env: Environment) -> bool:
@@ -47,10 +47,10 @@ def _scraped(env: Environment) -> bool:
 
 OUTPUTS: tuple[Output, ...] = (
     Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#", 0o644, _proxied, "litellm",
-           lambda o: o.litellm_config),
-    Output("env_file", "server/.env", "env.j2", "#", 0o600, lambda env: True, "dotenv", lambda o: o.env_file),
+           "litellm_config"),
+    Output("env_file", "server/.env", "env.j2", "#", 0o600, lambda env: True, "dotenv", "env_file"),
     Output("env_example", "server/.env.example", "env.example.j2", "#", 0o644, lambda env: True, "dotenv",
-           lambda o: o.env_example),
+           "env_example"),
     Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#", 0o644, _balanced("nginx"), "nginx"),
     Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#", 0o644, _balanced("haproxy"), "haproxy"),
     Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//", 0o644, _balanced("azure"), "bicep"),
@@ -64,11 +64,17 @@ def outputs_for(env: Environment) -> list[Output]:
     return [out for out in OUTPUTS if out.when(env)]
 
 
+def override(outputs: Outputs, out: Output) -> str | None:
+    """The path the project's `outputs:` section gives this output, if it gives one."""
+    value = getattr(outputs, out.override) if out.override is not None else None
+    return value if isinstance(value, str) else None
+
+
 def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
     """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
     if out_dir is not None:
         return out_dir / PurePosixPath(out.relpath)
-    explicit = out.override(env.outputs) if out.override is not None else None
+    explicit = override(env.outputs, out)
     if explicit is not None:
         return project_dir / explicit.replace("{env}", env_name)
     return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)

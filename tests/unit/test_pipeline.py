@@ -178,3 +178,15 @@ def test_two_spellings_of_one_output_are_a_clash(tmp_path: Path) -> None:
     project.write_text(text)
     with pytest.raises(app.UsageError, match="same file"):
         app.render(project, "prod", as_of=AS_OF)
+
+
+def test_every_outputs_key_moves_a_row() -> None:
+    from configgen.model.project import Outputs
+
+    assert {out.override for out in OUTPUTS if out.override} == set(Outputs.model_fields) - {"dir"}
+
+
+def test_the_documented_env_placeholder_is_accepted() -> None:
+    case = ROOT / "tests" / "cases" / "project-output-outside" / "env-placeholder" / "configgen.yaml"
+    assert 'dir: "deploy/{env}"' in case.read_text()
+    assert [f for f in app.validate_project_file(case, AS_OF).findings if f.severity is Severity.ERROR] == []
