@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from configgen.cache import note
 from configgen.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def check_against_inventories(
             if not res.inventory:
                 continue
             path = loaded.path.parent / res.inventory
+            note(path)  # a file that appears later must not be answered from the cache
             if not path.is_file():
                 # Say so where the project names the file: that is the line to fix.
                 findings.append(

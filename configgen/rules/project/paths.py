@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from configgen.cache import note
 from configgen.findings import Finding, Severity
 from configgen.render.outputs import output_path, outputs_for, override
 from configgen.rules.registry import rule
@@ -35,13 +36,15 @@ def output_outside(t: ProjectTarget) -> Iterator[Finding]:
         model = env.model
         reported: set[str] = set()  # one finding per key: `dir` moves every file it does not override
         for out in outputs_for(model):
-            real = os.path.realpath(output_path(name, model, out, None, project_dir))
+            written = output_path(name, model, out, None, project_dir)
+            note(written)  # a symlink that appears on the way changes the answer (configgen.cache)
+            real = os.path.realpath(written)
             key = out.override if override(model.outputs, out) is not None else "dir"
             assert key is not None
             if _inside(real, roots) or key in reported:
                 continue
             reported.add(key)
-            what = f"{out.relpath} to {real}" if key != "dir" else f"its files into {os.path.dirname(real)}"
+            what = f"{out.relpath} to {real}" if key != "dir" else f"its files into {Path(real).parent}"
             yield t.env_finding(
                 env,
                 "project-output-outside",
