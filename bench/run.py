@@ -122,6 +122,8 @@ class Measure:
 #: configgen from source (50 ms here), which no installed copy does (pip writes the .pyc files at
 #: install time, and an editable install writes them on the first import, i.e. the warm-up run).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: Every row but the cache-hit row measures a full run: the result cache (configgen.cache) is off.
+CHILD_ENV["CONFIGGEN_NO_CACHE"] = "1"
 
 
 # --- what is measured ----------------------------------------------------------------------------
