@@ -254,7 +254,7 @@ def project_catalog(project: Project) -> Any:
         return load_catalog()
     from configgen.model.catalog_extension import CatalogExtension
 
-    return load_catalog().with_extension(CatalogExtension.model_validate(project.catalog))
+    return CatalogExtension.model_validate(project.catalog).apply(load_catalog())
 
 
 def project_template_dirs(loaded: LoadedProject) -> list[Path]:
