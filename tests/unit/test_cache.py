@@ -159,34 +159,31 @@ def test_a_corrupt_or_foreign_entry_is_ignored(
     assert _run(counter, argv, capsys) == good and counter.runs == 2
 
 
-def test_an_entry_for_another_key_is_not_trusted(cached: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _stored_example(tmp_path: Path, cached: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Counter, list[str], Path]:
+    """Validate a copy of the example once: (the counter, the command, its cache entry)."""
     project = tmp_path / "configgen.yaml"
     shutil.copy(EXAMPLE, project)
     counter = Counter()
     argv = ["validate", "-p", str(project), "--as-of", "2026-11-27"]
     _run(counter, argv, capsys)
     [entry] = _entries(cached)
-    data = json.loads(entry.read_text())
-    data["key"] = "0" * 64
-    data["stdout"] = "forged\n"
-    entry.write_text(json.dumps(data))
-    assert "forged" not in _run(counter, argv, capsys)[1] and counter.runs == 2
+    return counter, argv, entry
 
 
-def test_a_tampered_answer_shows_the_cache_is_what_answered(
-    cached: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("forged_key", "believed"), [(False, True), (True, False)])
+def test_an_entry_is_believed_only_for_its_own_key(
+    cached: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], forged_key: bool, believed: bool
 ) -> None:
-    """The test above cannot pass by luck: an entry with the right key is believed."""
-    project = tmp_path / "configgen.yaml"
-    shutil.copy(EXAMPLE, project)
-    counter = Counter()
-    argv = ["validate", "-p", str(project), "--as-of", "2026-11-27"]
-    _run(counter, argv, capsys)
-    [entry] = _entries(cached)
+    """A tampered answer under the right key is what answers (so the misses above are real misses); the
+    same answer claiming another key is not trusted."""
+    counter, argv, entry = _stored_example(tmp_path, cached, capsys)
     data = json.loads(entry.read_text())
     data["stdout"] = "from the cache\n"
+    if forged_key:
+        data["key"] = "0" * 64
     entry.write_text(json.dumps(data))
-    assert _run(counter, argv, capsys) == (0, "from the cache\n") and counter.runs == 1
+    code, out = _run(counter, argv, capsys)
+    assert (out == "from the cache\n") is believed and counter.runs == (1 if believed else 2) and code == 0
 
 
 def test_usage_errors_and_crashes_are_not_cached(cached: Path, capsys: pytest.CaptureFixture[str]) -> None:
