@@ -272,7 +272,7 @@ class Tee(io.TextIOBase):
 def run_cached(argv: list[str], run: Callable[[list[str]], int]) -> int:
     """Answer from the cache, or run and store the result (only clean outcomes: 0 or 1)."""
     if not enabled(argv):
-        return run([a for a in argv if a != "--no-cache"])
+        return run(argv)  # validate and render accept --no-cache (configgen.cli.options)
     entry_key = key(argv)
     hit = lookup(entry_key)
     if hit is not None:

@@ -16,7 +16,7 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, project_option
+from configgen.cli.options import as_of_option, no_cache_option, project_option
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -97,6 +97,7 @@ def cli() -> None:
     help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
 @as_of_option
+@no_cache_option
 def validate(
     files: tuple[Path, ...],
     project: Path | None,
@@ -143,6 +144,7 @@ def validate(
 @click.option("--force", is_flag=True, help="Overwrite files edited by hand or not written by configgen.")
 @format_option
 @as_of_option
+@no_cache_option
 def render(
     envs: tuple[str, ...],
     project: Path | None,
