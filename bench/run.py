@@ -71,7 +71,7 @@ DEPENDENCIES = (
     "gc.freeze()\n"
 )
 
-#: Runs configgen with the yamlsource size limits raised, for projects larger than configgen reads
+#: Runs configgen with the load.yaml size limits raised, for projects larger than configgen reads
 #: (5,000 deployments is about 750 KB and 50,000 YAML nodes): argv after -c are configgen's.
 RAISED_LIMITS = (
     "import sys\n"
@@ -644,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\nMarginal cost per deployment (linear growth keeps these equal): " + marginal)
         if any(s[4] for s in scaling):
             print(
-                "\n¹ configgen refuses this project (more than yamlsource.MAX_BYTES or MAX_PARSED_NODES); "
+                "\n¹ configgen refuses this project (more than load.yaml MAX_BYTES or MAX_PARSED_NODES); "
                 "measured through `python -c` with those limits raised 16×."
             )
     print(f"\nBenchmark took {time.perf_counter() - started:.0f} s; load average at the end: "

@@ -39,7 +39,7 @@ format_option = click.option(
 )
 
 
-#: Subcommands in configgen/commands/, imported only when run: `configgen validate` and `--help` do not
+#: Subcommands in configgen/cli/ (one module each), imported only when run: `configgen validate` and `--help` do not
 #: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
