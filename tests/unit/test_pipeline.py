@@ -190,3 +190,13 @@ def test_the_documented_env_placeholder_is_accepted() -> None:
     case = ROOT / "tests" / "cases" / "project-output-outside" / "env-placeholder" / "configgen.yaml"
     assert 'dir: "deploy/{env}"' in case.read_text()
     assert [f for f in app.validate_project_file(case, AS_OF).findings if f.severity is Severity.ERROR] == []
+
+
+def test_a_balancer_mismatch_names_the_host_to_use(tmp_path: Path) -> None:
+    conf = tmp_path / "litellm.conf"
+    conf.write_text((GOLDEN / "prod" / "nginx" / "litellm.conf").read_text())
+    (tmp_path / "server").mkdir()
+    env = tmp_path / "server" / ".env"
+    env.write_text("LITELLM_API_BASE=http://127.0.0.1:4000\nLITELLM_MODEL=gpt-4\n")
+    [f] = [f for f in app.validate_files([conf, env], AS_OF).findings if f.rule == "balancer-api-base-mismatch"]
+    assert "https://litellm.chatsheet.internal:443" in f.message and "…" not in f.message + f.hint
