@@ -46,9 +46,9 @@ def outputs_for(env: Environment) -> list[Output]:
         outs.append(Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#"))
     outs.append(Output("env_file", "server/.env", "env.j2", "#", 0o600))
     outs.append(Output("env_example", "server/.env.example", "env.example.j2", "#"))
-    if env.balancer is not None and env.proxy is not None:
+    if env.balancer is not None and env.proxy is not None and env.kubernetes is None:
         outs.extend(_balancer_outputs(env.balancer.kind))
-    if env.proxy is not None:
+    if env.proxy is not None and env.kubernetes is None:  # on Kubernetes the Deployment starts the proxy
         outs.append(Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755))
         if env.observability.prometheus:
             outs.append(Output("prometheus", "prometheus/litellm.yml", "prometheus.yml.j2", "#"))
@@ -167,6 +167,7 @@ def render_environment(
     ctx = (context_builder or build_context)(project, env_name, env)
     jenv = _jinja_env(template_dirs or [])
     rendered: dict[Output, str] = {}
+    bodies: dict[str, str] = {}
     for out in outputs_for(env):
         try:
             body = jenv.get_template(out.template).render(ctx)
@@ -177,6 +178,13 @@ def render_environment(
         except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
             raise RenderError(out.relpath, f"template {out.template} failed: {type(exc).__name__}: {exc}") from exc
         rendered[out] = with_header(body, out.comment, source_name, env_name)
+        bodies[out.kind] = body
+    # --- Kubernetes outputs (issue 17); the lead moves these into the outputs table. ---
+    if env.kubernetes is not None and "litellm_config" in bodies:
+        from configgen.render_k8s import k8s_files
+
+        for relpath, text in k8s_files(project, env_name, env, bodies["litellm_config"]).items():
+            rendered[Output("k8s", relpath, "configgen.render_k8s", "#")] = with_header(text, "#", source_name, env_name)
     return rendered
 
 

@@ -13,9 +13,9 @@ LAYERS: list[set[str]] = [
     {"yamlsource", "_yamlevents", "dotenv", "escape", "scripts", "balancer_files", "catalog", "litellm_known",
      "catalog_extension"},
     {"model", "layers", "rules.base"},
-    {"schema_errors", "project", "project_azure", "litellm_azure", "derive"},
+    {"schema_errors", "project", "project_azure", "litellm_azure", "derive", "k8s_derive"},
     {"rules", "rules_doc", "inventory"},
-    {"render_context", "render", "plan", "write"},
+    {"render_context", "render", "render_k8s", "plan", "write"},
     {"app", "report", "doctor", "importer", "edit", "explain", "graph", "jsonschema_export", "arm"},
     {"commands", "cli", "__main__"},
 ]
