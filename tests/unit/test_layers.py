@@ -11,10 +11,10 @@ PACKAGE = Path(__file__).resolve().parents[2] / "configgen"
 LAYERS: list[set[str]] = [
     {"findings", "suggest", "secrets", "core_checks", "filekinds"},
     {"yamlsource", "_yamlevents", "dotenv", "escape", "scripts", "balancer_files", "catalog", "litellm_known",
-     "catalog_extension"},
+     "catalog_extension", "k8s_files"},
     {"model", "layers", "rules.base"},
     {"schema_errors", "project", "project_azure", "litellm_azure", "derive", "k8s_derive"},
-    {"rules", "rules_doc", "inventory"},
+    {"rules", "rules_doc", "inventory", "k8s_validate"},
     {"render_context", "render", "render_k8s", "plan", "write"},
     {"app", "report", "doctor", "importer", "edit", "explain", "graph", "jsonschema_export", "arm"},
     {"commands", "cli", "__main__"},
