@@ -13,9 +13,13 @@ Facts relied on (cited where they matter):
   mounts the ConfigMap's `config.yaml` at /etc/litellm/config.yaml, sets PROXY_MASTER_KEY from
   `masterkeySecretName`/`masterkeySecretKey` (else a new random key each render), turns
   `environmentSecrets` into `envFrom`, drops `replicaCount` under `autoscaling.enabled`, and with
-  `securityContext.readOnlyRootFilesystem` mounts emptyDirs on /tmp, /.cache and /.npm.
-- AKS workload identity: the ServiceAccount carries `azure.workload.identity/client-id` and the pod
-  the label `azure.workload.identity/use: "true"`; the webhook then injects AZURE_CLIENT_ID,
+  `securityContext.readOnlyRootFilesystem` mounts emptyDirs on /tmp, /.cache and /.npm (npm and
+  prisma write there, with a database only). Without a database LiteLLM 1.110.2 starts and serves
+  with a read-only root and only /tmp writable, HOME=/tmp (tests/integration/test_k8s_e2e.py).
+- AKS workload identity (Azure/azure-workload-identity docs, "Service Account Labels and
+  Annotations"; learn.microsoft.com/azure/aks/workload-identity-overview): the ServiceAccount carries
+  `azure.workload.identity/client-id`, and only pods labelled `azure.workload.identity/use: "true"` are
+  mutated: the webhook injects AZURE_CLIENT_ID,
   AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which LiteLLM's DefaultAzureCredential path uses
   (litellm/secret_managers/get_azure_ad_token_provider.py).
 """

