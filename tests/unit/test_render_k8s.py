@@ -142,3 +142,20 @@ def test_validate_file_recognises_a_values_file() -> None:
 def test_validate_file_reads_a_manifest() -> None:
     result = app.validate_files([HAND / "manifest-bad.yaml"], as_of=AS_OF)
     assert ("k8s-inline-secret", 54) in {(f.rule, f.line) for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_of"),
+    [
+        ("      namespace: chatsheet-ai\n", "      namespace: Chatsheet_AI\n", "namespace: Chatsheet_AI"),
+        ("      secret: litellm-env\n", "      secret: litellm.env\n", "secret: litellm.env"),
+        ("      autoscaling: {min_replicas: 3, max_replicas: 6}\n", "      image: ghcr.io/berriai/litellm\n", "image:"),
+    ],
+    ids=["namespace", "secret", "unpinned-image"],
+)
+def test_bad_kubernetes_names_are_located_errors(old: str, new: str, line_of: str) -> None:
+    text = EXAMPLE.read_text().replace(old, new, 1)
+    loaded = load_project(Path("configgen.yaml"), text=text)
+    [error] = [f for f in loaded.findings if f.severity is Severity.ERROR]
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if line_of in t)
+    assert (error.rule, error.line) == ("schema-value", line), error
