@@ -55,7 +55,7 @@ def split_documents(text: str, name: str) -> tuple[list[tuple[int, str]], list[F
 
     starts: list[int] = []
     try:
-        for event in YAML(typ="safe", pure=True).parse(text):
+        for event in YAML(typ="safe").parse(text):  # the C parser when ruamel.yaml.clib is there
             if isinstance(event, DocumentStartEvent):
                 starts.append(event.start_mark.line)
     except MarkedYAMLError as exc:
