@@ -159,3 +159,12 @@ def test_bad_kubernetes_names_are_located_errors(old: str, new: str, line_of: st
     [error] = [f for f in loaded.findings if f.severity is Severity.ERROR]
     line = next(i for i, t in enumerate(text.splitlines(), 1) if line_of in t)
     assert (error.rule, error.line) == ("schema-value", line), error
+
+
+def test_default_image_is_the_litellm_version_configgen_knows() -> None:
+    import json
+
+    from configgen.model import Kubernetes
+
+    known = json.loads((ROOT / "configgen" / "data" / "litellm_known.json").read_text())["litellm_version"]
+    assert Kubernetes(namespace="x").image == f"ghcr.io/berriai/litellm:v{known}"
