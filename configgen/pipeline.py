@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.findings import Finding, Severity, has_errors
-from configgen.load.kinds import BY_NAME, InputKind, defining_keys, kind_by_content, kind_by_name, parse_text
+from configgen.load.kinds import BY_NAME, InputKind, defining_keys, kind_by_content, kind_by_name, kind_by_text, parse_text
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def parse_input(
     kind: InputKind | str, text: str, display: str, path: Path | None = None
 ) -> tuple[Document | None, list[Finding]]:
     """Parse text as ``kind`` ("yaml": a YAML file whose content decides)."""
-    if isinstance(kind, InputKind) and kind.syntax == "text":
+    if kind == "yaml":
+        kind = kind_by_text(text) or "yaml"
+    if isinstance(kind, InputKind) and kind.parser is not None:
         return Document(kind, parse_text(kind, text, display), text, path), []
     doc, problems = load_yaml_text(text, display)
     if doc is None:
@@ -119,15 +121,47 @@ def check_document(document: Document, as_of: dt.date, *, azure: bool = True) ->
     if target is None:
         return []
     if target == "litellm":
-        findings = run_rules("litellm", t.LiteLLMTarget(document.doc, as_of))
-        if azure:
-            from configgen.rules.azure_uses import azure_uses
-
-            for use in azure_uses(document.doc, as_of):
-                findings.extend(run_rules("azure", use))
-        return findings
+        return _check_litellm(document.doc, as_of, azure=azure)
+    if target == "k8s":
+        return _check_k8s(document, as_of, azure=azure)
     wrap = {"dotenv": t.DotenvTarget, "script": t.ScriptTarget, "balancer": t.BalancerTarget}[target]
     return run_rules(target, wrap(document.doc))  # type: ignore[arg-type]
+
+
+def _check_litellm(doc: YamlDocument, as_of: dt.date, *, azure: bool) -> list[Finding]:
+    """The LiteLLM rules, then the Azure rules on every Azure deployment the config uses."""
+    from configgen.rules import run_rules
+    from configgen.rules.targets import LiteLLMTarget
+
+    findings = run_rules("litellm", LiteLLMTarget(doc, as_of))
+    if azure:
+        from configgen.rules.azure_uses import azure_uses
+
+        for use in azure_uses(doc, as_of):
+            findings.extend(run_rules("azure", use))
+    return findings
+
+
+def _check_k8s(document: Document, as_of: dt.date, *, azure: bool) -> list[Finding]:
+    """A chart values file or a manifest: the LiteLLM config(s) inside (positions in the Kubernetes
+    file), then the Kubernetes rules on the file."""
+    from configgen.load.k8s import values_config
+    from configgen.rules import run_rules
+    from configgen.rules.targets import K8sFileTarget
+
+    doc = document.doc
+    if document.kind.name == "k8s_values":
+        cfg = values_config(doc)
+        target = K8sFileTarget(doc.file, doc, [], [cfg] if cfg is not None else [])
+        findings: list[Finding] = []
+    else:
+        target = K8sFileTarget(doc.file, None, doc.objects, doc.configs)
+        findings = list(doc.problems)
+    # A rendered ConfigMap or chart values hold the config configgen also writes on its own (and
+    # re-checks there): only the Kubernetes rules run on them (azure=False marks configgen's own output).
+    for cfg in target.configs if azure else []:
+        findings.extend(_check_litellm(cfg.doc, as_of, azure=azure))
+    return findings + run_rules("k8s", target)
 
 
 # ---- files given together ------------------------------------------------------------------------

@@ -36,6 +36,9 @@ class InputKind(NamedTuple):
     keys: tuple[str, ...] = ()
     #: YAML kinds: a further test on the data when no defining key is present
     content: Callable[[dict[str, Any]], bool] | None = None
+    #: YAML kinds with their own parser: a test on the text, made before the one-document YAML parse
+    #: (a multi-document Kubernetes manifest is not one YAML document)
+    sniff: Callable[[str], bool] | None = None
 
 
 def _dotenv_name(path: PurePath) -> bool:
@@ -58,10 +61,30 @@ def _project_content(data: dict[str, Any]) -> bool:
     return "version" in data and "resources" in data
 
 
+#: Top-level keys of LiteLLM's Helm chart values (helm/litellm-helm/values.yaml; the full list is
+#: configgen/knowledge/data/litellm_helm_chart.json): two of them make a values file without proxy_config.
+_CHART_KEYS = frozenset({"masterkeySecretName", "masterkeySecretKey", "environmentSecrets", "environmentConfigMaps",
+                         "envVars", "proxyConfigMap", "migrationJob", "numWorkers", "replicaCount", "db"})
+
+
+def _chart_values(data: dict[str, Any]) -> bool:
+    return len(_CHART_KEYS.intersection(data)) >= 2
+
+
+def _manifest_text(text: str) -> bool:
+    from configgen.load.k8s import looks_like_manifest
+
+    return looks_like_manifest(text)
+
+
 KINDS: tuple[InputKind, ...] = (
     InputKind("project", "configgen project", "yaml", "project", None, keys=("environments",), content=_project_content),
     InputKind("litellm", "LiteLLM proxy config", "yaml", "litellm", "litellm", keys=("model_list",)),
     InputKind("prometheus", "Prometheus config", "yaml", None, "prometheus", keys=("scrape_configs",)),
+    InputKind("k8s_manifest", "Kubernetes manifest", "yaml", "k8s", None, "configgen.load.k8s:read_manifest",
+              sniff=_manifest_text),
+    InputKind("k8s_values", "LiteLLM Helm chart values", "yaml", "k8s", None, keys=("proxy_config",),
+              content=_chart_values),
     InputKind("dotenv", ".env file", "text", "dotenv", "dotenv", "configgen.load.dotenv:parse_dotenv", _dotenv_name),
     InputKind("bicep", "Bicep load balancer", "text", "balancer", "balancers", "configgen.load.balancer.bicep:parse_bicep",
               lambda p: p.suffix == ".bicep"),
@@ -90,6 +113,14 @@ def kind_by_content(data: Any) -> InputKind | None:
         return None
     for kind in KINDS:
         if kind.syntax == "yaml" and (any(k in data for k in kind.keys) or (kind.content and kind.content(data))):
+            return kind
+    return None
+
+
+def kind_by_text(text: str) -> InputKind | None:
+    """A YAML kind that its text decides before any YAML parse (see InputKind.sniff)."""
+    for kind in KINDS:
+        if kind.sniff is not None and kind.sniff(text):
             return kind
     return None
 

@@ -124,14 +124,38 @@ def render_environment(
     ctx = (context_builder or build_context)(project, env_name, env)
     jenv = _jinja_env(template_dirs or [])
     rendered: dict[Output, str] = {}
+    bodies: dict[str, str] = {}
+    built: dict[str, dict[str, str]] = {}
     for out in outputs_for(env):
         try:
-            body = jenv.get_template(out.template).render(ctx)
+            if out.builder:
+                body = _build(out, project, env_name, env, bodies, built)
+            else:
+                body = jenv.get_template(out.template).render(ctx)
+        except RenderError:
+            raise
         except UnsafeValue as exc:
             raise RenderError(out.relpath, f"a value cannot be written safely: {exc}") from exc
         except jinja2.TemplateError as exc:
             raise RenderError(out.relpath, f"template {out.template}: {exc}") from exc
         except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
-            raise RenderError(out.relpath, f"template {out.template} failed: {type(exc).__name__}: {exc}") from exc
+            raise RenderError(out.relpath, f"template {out.template or out.builder} failed: {type(exc).__name__}: {exc}") from exc
+        bodies[out.kind] = body
         rendered[out] = with_header(body, out.comment, source_name, env_name, command)
     return rendered
+
+
+def _build(
+    out: Output, project: Project, env_name: str, env: Environment, bodies: dict[str, str], built: dict[str, dict[str, str]]
+) -> str:
+    """A row built by a Python builder (one call per family and environment, see render.outputs)."""
+    assert out.builder is not None
+    if out.builder not in built:
+        import importlib
+
+        module, _, func = out.builder.partition(":")
+        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies)
+    files = built[out.builder]
+    if out.relpath not in files:
+        raise RenderError(out.relpath, f"{out.builder} did not build it")
+    return files[out.relpath]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # annotations only: checking hand-written files never imports Pydantic
     from configgen.model.project import Environment, Outputs
@@ -28,21 +28,41 @@ class Output(NamedTuple):
     recheck: str
     #: the key of the project's `outputs:` section that moves this file (None: only `outputs.dir` does)
     override: str | None = None
+    #: instead of a template: "module:function" building the files of a family from the project and the
+    #: bodies rendered before it (kind -> text), returning {relpath: text}; used for Kubernetes objects,
+    #: which are built as data and serialised, never laid out as YAML text
+    builder: str | None = None
 
 
 def _proxied(env: Environment) -> bool:
     return env.proxy is not None
 
 
+def _on_vms(env: Environment) -> bool:
+    """Proxies started on hosts (on Kubernetes the Deployment starts them and the Service balances)."""
+    return env.proxy is not None and env.kubernetes is None
+
+
 def _balanced(kind: str) -> Callable[[Environment], bool]:
     def when(env: Environment) -> bool:
-        return env.proxy is not None and env.balancer is not None and env.balancer.kind == kind
+        return _on_vms(env) and env.balancer is not None and env.balancer.kind == kind
 
     return when
 
 
 def _scraped(env: Environment) -> bool:
-    return env.proxy is not None and env.observability.prometheus
+    # On Kubernetes the ServiceMonitor replaces the Prometheus scrape config.
+    return _on_vms(env) and env.observability.prometheus
+
+
+def _k8s(test: Callable[[Any], bool] = lambda k: True) -> Callable[[Environment], bool]:
+    def when(env: Environment) -> bool:
+        return env.proxy is not None and env.kubernetes is not None and test(env.kubernetes)
+
+    return when
+
+
+_K8S = "configgen.render.k8s:build"
 
 
 OUTPUTS: tuple[Output, ...] = (
@@ -54,8 +74,24 @@ OUTPUTS: tuple[Output, ...] = (
     Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#", 0o644, _balanced("nginx"), "nginx"),
     Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#", 0o644, _balanced("haproxy"), "haproxy"),
     Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//", 0o644, _balanced("azure"), "bicep"),
-    Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755, _proxied, "script"),
+    Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755, _on_vms, "script"),
     Output("prometheus", "prometheus/litellm.yml", "prometheus.yml.j2", "#", 0o644, _scraped, "prometheus"),
+    # Kubernetes (AKS): a kustomize base configgen owns, a Secret template outside it, chart values.
+    Output("k8s_kustomization", "k8s/base/kustomization.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("k8s_configmap", "k8s/base/configmap.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("k8s_serviceaccount", "k8s/base/serviceaccount.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("k8s_deployment", "k8s/base/deployment.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("k8s_service", "k8s/base/service.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("k8s_hpa", "k8s/base/hpa.yaml", "", "#", 0o644, _k8s(lambda k: k.autoscaling is not None), "k8s_manifest",
+           builder=_K8S),
+    Output("k8s_pdb", "k8s/base/pdb.yaml", "", "#", 0o644, _k8s(lambda k: k.pdb is not None), "k8s_manifest", builder=_K8S),
+    Output("k8s_servicemonitor", "k8s/base/servicemonitor.yaml", "", "#", 0o644, _k8s(lambda k: k.service_monitor),
+           "k8s_manifest", builder=_K8S),
+    Output("k8s_ingress", "k8s/base/ingress.yaml", "", "#", 0o644, _k8s(lambda k: k.ingress is not None), "k8s_manifest",
+           builder=_K8S),
+    Output("k8s_secret_template", "k8s/secret.template.yaml", "", "#", 0o644, _k8s(), "k8s_manifest", builder=_K8S),
+    Output("helm_values", "helm/values.yaml", "", "#", 0o644, _k8s(), "k8s_values",
+           builder="configgen.render.helm_values:build"),
 )
 
 

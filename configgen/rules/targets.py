@@ -6,6 +6,7 @@
 - ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
 - ``script``: a shell script or systemd unit that starts the LiteLLM proxy (:class:`ScriptTarget`);
 - ``inventory``: configs checked against Azure deployment inventories (:mod:`configgen.rules.inventory`);
+- ``k8s``: one hand-written or rendered Kubernetes file, a chart values file or a manifest (:class:`K8sFileTarget`);
 - ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
 - ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
   written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
@@ -24,6 +25,7 @@ from configgen.load.yaml import YamlDocument
 
 if TYPE_CHECKING:
     from configgen.load.inventory import Inventory
+    from configgen.load.k8s import EmbeddedConfig
     from configgen.model.load import LoadedProject
 
 
@@ -156,3 +158,12 @@ class InventoryTarget(NamedTuple):
             if b.names & wanted:
                 return b
         return None
+
+
+class K8sFileTarget(NamedTuple):
+    """One Kubernetes file: a chart values document, or the objects of a manifest; and its configs."""
+
+    file: str
+    values: YamlDocument | None
+    objects: list[YamlDocument]
+    configs: list[EmbeddedConfig]

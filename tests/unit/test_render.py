@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
 GOLDEN = ROOT / "tests" / "golden" / "chatsheetai"
 AS_OF = dt.date(2026, 11, 27)
-ENVS = ["dev", "staging", "prod", "prod-dr"]
+ENVS = ["dev", "staging", "prod", "aks", "prod-dr"]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -104,7 +104,7 @@ def test_failed_validation_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code() == 1
     [error] = [f for f in result.findings if f.severity.value == "error"]
     assert error.rule == "project-unknown-app-alias"
-    assert "environments dev, staging, prod, prod-dr" in error.message
+    assert "environments dev, staging, prod, aks, prod-dr" in error.message
     assert not out.exists()
 
 

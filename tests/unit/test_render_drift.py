@@ -136,4 +136,4 @@ def test_a_refused_files_diff_is_printed_once_with_diff(project: Path) -> None:
 def test_render_without_an_environment_lists_them(project: Path) -> None:
     result = CliRunner().invoke(cli, ["render"], catch_exceptions=False)
     assert result.exit_code == 2
-    assert "environments in configgen.yaml: dev, staging, prod, prod-dr" in result.output
+    assert "environments in configgen.yaml: dev, staging, prod, aks, prod-dr" in result.output
