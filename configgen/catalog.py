@@ -172,6 +172,9 @@ class Catalog(NamedTuple):
     #: lower-cased SKU name -> SKU name, for case-insensitive lookups
     lower_skus: Mapping[str, str]
     checked: str = ""
+    #: Where the retirement dates come from and that page's own date (``sources.retirement_schedule``).
+    schedule_source: str = ""
+    schedule_date: str = ""
 
     # ---- api-versions -------------------------------------------------------------------------
 
@@ -254,6 +257,31 @@ class Catalog(NamedTuple):
                 rest = name[len(model_name) + 1 :]
                 if self.models[model_name].version(rest) is not None or _MODEL_VERSION.match(rest):
                     return model_name, rest
+        return None
+
+    def fully_retired(self, name: str, as_of: dt.date) -> bool:
+        """True when every version of model ``name`` the table knows is retired on ``as_of``."""
+        m = self.models.get(name)
+        if m is None or not m.versions:
+            return False
+        for v in m.versions:
+            last = v.retirement.last
+            if not v.retirement.retired and (last is None or as_of < last):
+                return False
+        return True
+
+    def replacement_for(self, mv: ModelVersion, as_of: dt.date) -> str | None:
+        """The table's replacement for ``mv``, following replacements of replacements, skipping any
+        model that is itself retired on ``as_of``; None when no current one is known."""
+        seen = {mv.model}
+        name = mv.replacement
+        while name is not None and name not in seen:
+            if not self.fully_retired(name, as_of):
+                return name
+            seen.add(name)
+            m = self.models.get(name)
+            nexts = [v.replacement for v in (m.versions if m else ()) if v.replacement]
+            name = nexts[-1] if nexts else None
         return None
 
     # ---- SKUs and quota -----------------------------------------------------------------------
@@ -388,6 +416,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         skus=skus,
         lower_skus={k.lower(): k for k in skus},
         checked=data.get("checked", ""),
+        schedule_source=data.get("sources", {}).get("retirement_schedule", {}).get("source", ""),
+        schedule_date=data.get("sources", {}).get("retirement_schedule", {}).get("date", ""),
     )
 
 

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "configgen"
 LAYERS: list[set[str]] = [
     {"findings", "suggest", "secrets", "core_checks", "filekinds"},
     {"yamlsource", "_yamlevents", "dotenv", "escape", "scripts", "balancer_files", "catalog", "litellm_known",
-     "catalog_extension"},
+     "catalog_extension", "azure_models"},
     {"model", "layers", "rules.base"},
     {"schema_errors", "project", "project_azure", "litellm_azure", "derive"},
     {"rules", "rules_doc", "inventory"},
