@@ -115,6 +115,11 @@ class Resource(_Model):
         None,
         description="JSON file from `az cognitiveservices account deployment list` to check deployments against.",
     )
+    models: PathStr | None = Field(
+        None,
+        description="Models file from `configgen catalog fetch` / `catalog import`: Azure's own model list for the "
+        "resource's region, which then decides retirements (relative to the project file).",
+    )
     subscription_id: str | None = Field(
         None,
         pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",

@@ -4,8 +4,10 @@ hand-written LiteLLM configs check the project too (one body of Azure knowledge,
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from configgen.azure_models import ModelsData, ModelsFileError, load_models_file, register_project_models
 from configgen.model import Project
 from configgen.rules.base import MISSING, AzureUse, Located
 from configgen.yamlsource import YamlDocument
@@ -14,6 +16,14 @@ from configgen.yamlsource import YamlDocument
 def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date) -> list[AzureUse]:
     uses: list[AzureUse] = []
     for res_name, res in project.resources.items():
+        # The lifecycle rules find the resource's region and Azure's model list (its `models:` file) here.
+        data: ModelsData | ModelsFileError | None = None
+        if res.models:
+            try:
+                data = load_models_file(Path(doc.file).parent / res.models)
+            except ModelsFileError as exc:
+                data = exc
+        register_project_models(doc.file, res_name, data, res.region)
         rpath = ("resources", res_name)
         host = urlsplit(res.endpoint).hostname or ""
         for dep_name, dep in res.deployments.items():
