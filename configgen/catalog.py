@@ -198,6 +198,21 @@ class Catalog(NamedTuple):
     def api_version_names(self) -> list[str]:
         return sorted(self.api_versions) + sorted(self.v1_aliases)
 
+    def recommended_api_version(self, model: str | None, version: str | None) -> str:
+        """A quoted api-version to suggest for a deployment of ``model``: never older than the model's own
+        minimum. ``"v1"`` for models no dated GA version serves (reasoning models, gpt-5.x), else the
+        latest GA."""
+        m = self.models.get(model) if model else None
+        if m is None:
+            return f'"{self.latest_ga()}" (latest GA)'
+        mv = m.version(version) if version else None
+        mins = [c.min_api for c in ([mv] if mv else m.versions) if c.min_api is not None]
+        if (mins and all(x.ga is None for x in mins)) or (not mins and m.kind == "reasoning"):
+            return f'"v1" (no dated GA api-version serves {model})'
+        floor = max((x.ga for x in mins if x.ga), default=None)
+        latest = self.latest_ga()
+        return f'"{max(floor, latest) if floor else latest}" (latest GA)'
+
     def looks_like_model_version(self, s: str) -> bool:
         """True for strings shaped like a *model* version rather than an api-version.
 

@@ -140,6 +140,20 @@ def _entry_use(doc: YamlDocument, as_of: dt.date, path: DataPath, entry: dict[st
     )
 
 
+def entry_model(entry: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(model, version) of a ``model_list`` entry, from base_model or a deployment named after a model."""
+    lp = entry.get("litellm_params")
+    model = lp.get("model") if isinstance(lp, dict) else None
+    dep = MISSING
+    if isinstance(model, str) and not is_env_ref(model) and "*" not in model:
+        name = model.split("/", 1)[1] if "/" in model else model
+        for route in _ROUTE_PREFIXES:
+            name = name.removeprefix(route)
+        dep = Located(name, ())
+    m, v = _model_and_version(entry, (), dep)
+    return (m.value if isinstance(m.value, str) else None), (v.value if isinstance(v.value, str) else None)
+
+
 def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Located) -> tuple[Located, Located]:
     """From ``model_info.base_model`` (``azure/gpt-4o-2024-08-06``), else from a deployment named after a model."""
     catalog = load_catalog()

@@ -109,7 +109,11 @@ class Resource(_Model):
     region: str = Field(description="Azure region.", examples=["eastus", "swedencentral"], min_length=1)
     private_endpoint: bool = Field(False, description="Reached through a private endpoint (proxy must run in the VNet).")
     auth: Auth
-    api_version: str = Field(description="Data-plane api-version LiteLLM pins for this resource.", examples=["2024-10-21"])
+    api_version: str = Field(
+        description='Data-plane api-version LiteLLM pins for this resource; "v1" chooses the v1 API '
+        "(LiteLLM then calls <endpoint>/openai/v1/..., the deployment in the body).",
+        examples=["2024-10-21", "v1"],
+    )
     deployments: dict[DeploymentName, Deployment] = Field(min_length=1)
     inventory: PathStr | None = Field(
         None,
