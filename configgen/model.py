@@ -81,7 +81,33 @@ class EntraAuth(_Model):
     client_secret_env: EnvVarName = "AZURE_CLIENT_SECRET"
 
 
-Auth = Annotated[ApiKeyAuth | EntraAuth, Field(discriminator="type")]
+class ManagedIdentityAuth(_Model):
+    """The system-assigned managed identity of the host the proxy runs on (App Service, Container Apps,
+    VM): no secret anywhere. LiteLLM gets tokens itself (`litellm_settings.enable_azure_ad_token_refresh`)."""
+
+    type: Literal["managed_identity"]
+
+
+class UserAssignedIdentityAuth(_Model):
+    """A user-assigned managed identity; LiteLLM reads its client id from `AZURE_CLIENT_ID` (not a secret)."""
+
+    type: Literal["user_assigned_identity"]
+
+
+class WorkloadIdentityAuth(_Model):
+    """Azure workload identity (AKS): `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and `AZURE_FEDERATED_TOKEN_FILE`,
+    which the workload identity webhook injects into the pod."""
+
+    type: Literal["workload_identity"]
+
+
+#: Auth kinds for which LiteLLM's process-wide token refresh fetches tokens (no per-deployment secret).
+IdentityAuth = ManagedIdentityAuth | UserAssignedIdentityAuth | WorkloadIdentityAuth
+
+Auth = Annotated[
+    ApiKeyAuth | EntraAuth | ManagedIdentityAuth | UserAssignedIdentityAuth | WorkloadIdentityAuth,
+    Field(discriminator="type"),
+]
 
 
 class Deployment(_Model):
