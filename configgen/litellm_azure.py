@@ -18,6 +18,7 @@ values here: such fields are left :data:`MISSING`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -140,6 +141,17 @@ def _entry_use(doc: YamlDocument, as_of: dt.date, path: DataPath, entry: dict[st
     )
 
 
+#: ``azure/<model>-<YYYY-MM-DD>``: a dated model id, for a model the catalogue does not know (yet).
+_DATED_MODEL_ID = re.compile(r"^(?:azure/)?(?P<name>[A-Za-z][A-Za-z0-9.-]*?)-(?P<version>\d{4}-\d{2}-\d{2})$")
+
+
+def _unknown_model_id(base: str) -> tuple[str, str] | None:
+    """(model, version) of a dated ``base_model`` naming a model the catalogue does not know, so the
+    lifecycle rules can say that they cannot judge it."""
+    m = _DATED_MODEL_ID.match(base.strip())
+    return (m.group("name"), m.group("version")) if m else None
+
+
 def entry_model(entry: dict[str, Any]) -> tuple[str | None, str | None]:
     """(model, version) of a ``model_list`` entry, from base_model or a deployment named after a model."""
     lp = entry.get("litellm_params")
@@ -160,9 +172,9 @@ def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Locate
     info = entry.get("model_info")
     base = info.get("base_model") if isinstance(info, dict) else None
     if isinstance(base, str) and not is_env_ref(base):
-        split = catalog.split_model_id(base)
+        where = (*path, "model_info", "base_model")
+        split = catalog.split_model_id(base) or _unknown_model_id(base)
         if split is not None:
-            where = (*path, "model_info", "base_model")
             name, version = split
             return Located(name, where), (Located(version, where) if version else MISSING)
         return MISSING, MISSING
