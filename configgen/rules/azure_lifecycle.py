@@ -107,10 +107,12 @@ def model_retired(use: AzureUse) -> Iterator[Finding]:
     data, where, models = azure
     entries = _listed(models, *mv)
     sku = use.sku.value if isinstance(use.sku.value, str) else None
-    passed = [d for d in _azure_dates(entries, sku) if d <= use.as_of]
-    status = {e.status.lower() for e in entries}
-    if not passed and "retired" not in status:
+    # Retired when every listing of it says so (several, when the location is unknown and the data has
+    # several locations); within one location there is one listing.
+    per_entry = [[d for d in _azure_dates([e], sku) if d <= use.as_of] for e in entries]
+    if not entries or not all(p or e.status.lower() == "retired" for p, e in zip(per_entry, entries, strict=True)):
         return
+    passed = [d for p in per_entry for d in p]
     when = f" since {min(passed).isoformat()}" if passed else ""
     cat_mv = _model_version(use)
     hint = _replacement(use, cat_mv) if cat_mv else "move to a model version Azure still serves"

@@ -183,3 +183,22 @@ environments:
     app: {{mode: proxy, alias: chat}}
     proxy: {{instances: [{{host: 127.0.0.1, port: 4000}}]}}
 """
+
+
+def test_fetch_env_takes_regions_and_subscription_from_the_project(arm: FakeArm, tmp_path: Path) -> None:
+    project = tmp_path / "configgen.yaml"
+    text = _PROJECT.format(sku="GlobalStandard").replace(
+        "    models: models/eastus.json\n", f"    models: azure-models.json\n    subscription_id: {SUB}\n"
+    )
+    project.write_text(text)
+    result = CliRunner().invoke(
+        cli, ["catalog", "fetch", "dev", "-p", str(project), "--arm-url", arm.url, "--timeout", "5"],
+        env={"AZURE_ACCESS_TOKEN": TOKEN, "AZURE_SUBSCRIPTION_ID": ""}, catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "azure-models.json").read_text())
+    assert list(doc["locations"]) == ["eastus"] and doc["resources"] == {"chatsheet-prod-eastus": "eastus"}
+    # The project's `models:` now names it: gpt-4.1 on GlobalStandard is current there.
+    result = CliRunner().invoke(cli, ["validate", "-p", str(project), "-f", "json", *AS_OF], catch_exceptions=False)
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"] if str(f["rule"]).startswith("azure-model")]
+    assert rules == []
