@@ -16,7 +16,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -388,8 +388,25 @@ def _min_api(d: Mapping[str, Any] | None) -> MinApi | None:
     return MinApi(d.get("min_preview"), d.get("min_ga"), d.get("source", ""), d.get("note", ""))
 
 
+def _sources(data: Mapping[str, Any]) -> Callable[[str], str]:
+    """``@name`` in a source stands for ``sources.<name>.source`` (written once, not per entry)."""
+    named = {f"@{k}": v.get("source", "") for k, v in data.get("sources", {}).items()}
+    if not named:
+        return lambda s: s
+
+    def expand(s: str) -> str:
+        if "@" not in s:
+            return s
+        for key, text in named.items():
+            s = s.replace(key, text)
+        return s
+
+    return expand
+
+
 def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
     """Build a catalogue from the JSON document's shape (used by tests with small hand-made data)."""
+    src = _sources(data)
     api_versions = {
         e["name"]: ApiVersion(e["name"], e["status"], e["source"], e["checked"], e.get("note", ""))
         for e in data["api_versions"]
@@ -410,14 +427,14 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
                 ),
                 replacement=v.get("replacement"),
                 min_api=_min_api(v.get("min_api")),
-                source=v["source"],
+                source=src(v["source"]),
                 checked=v["checked"],
             )
             for v in m["versions"]
         )
         r = m.get("rpm_ratio")
         models[name] = Model(
-            name, m["kind"], RpmRatio(r["rpm"], r["per_tpm"]) if r else None, versions, m["source"], m["checked"]
+            name, m["kind"], RpmRatio(r["rpm"], r["per_tpm"]) if r else None, versions, src(m["source"]), m["checked"]
         )
     skus = {
         name: Sku(name, s["capacity_unit"], s["retirement_class"], s["source"], s["checked"])
