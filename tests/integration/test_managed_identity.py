@@ -84,7 +84,7 @@ def test_prod_gets_its_token_from_the_identity_endpoint_and_nothing_leaves(tmp_p
     assert named == needs, example
     assert all(f"${{{v}:?must be set}}" in run_sh for v in needs) and "AZURE_CLIENT_SECRET" not in run_sh
 
-    env = {"LITELLM_MASTER_KEY": MASTER_KEY}
+    env = {"LITELLM_MASTER_KEY": MASTER_KEY, "LITELLM_LOG": "INFO"}
     if kind == "user_assigned_identity":
         env["AZURE_CLIENT_ID"] = USER_CLIENT_ID
     spec = {
@@ -115,6 +115,10 @@ def test_prod_gets_its_token_from_the_identity_endpoint_and_nothing_leaves(tmp_p
     assert result["azure"], result["log_tail"]
     assert all((r["auth"], r["auth_ok"]) == ("bearer", True) for r in result["azure"]), result["azure"]
     assert result["azure"][-1]["path"].endswith("/chat/completions") and result["azure"][-1]["status"] == 200
+    # The credential is the one the rendered config's environment_variables.AZURE_CREDENTIAL names.
+    assert result["credential_lines"] and all(credential[kind] in line for line in result["credential_lines"]), (
+        result["credential_lines"]
+    )
     asked = result["identity"]
     assert asked and all(r["header_ok"] for r in asked)
     assert asked[0]["query"]["resource"] == "https://cognitiveservices.azure.com"

@@ -126,7 +126,10 @@ def main(spec_path: str) -> int:
     result["identity"] = identity.requests
     result["tripwire"] = tripwire.hits
     result["non_loopback_connects"] = _non_loopback_connects(trace) if trace.exists() else ["no strace output"]
-    result["log_tail"] = (work / "litellm.log").read_text(errors="replace")[-3000:]
+    log = (work / "litellm.log").read_text(errors="replace")
+    result["log_tail"] = log[-3000:]
+    # litellm/secret_managers/get_azure_ad_token_provider.py logs the credential it builds (LITELLM_LOG=INFO).
+    result["credential_lines"] = [line[-160:] for line in log.splitlines() if "choosing credential type" in line]
     Path(spec["result"]).write_text(json.dumps(result, indent=1))
     return 0
 
