@@ -71,7 +71,7 @@ def command(
 
 
 #: Findings about what Azure really has: reported, but they do not stop an import of it.
-_CARRIED = frozenset({"azure-model-retired", "azure-model-retiring"})
+_CARRIED = frozenset({"azure-model-retired", "azure-model-retired-per-table", "azure-model-retiring", "azure-model-not-offered"})
 
 
 def _from_azure(

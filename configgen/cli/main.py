@@ -43,6 +43,7 @@ format_option = click.option(
 #: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
+    "catalog": ("catalog", "The bundled Azure model table (edition, dates) and Azure's own model lists..."),
     "completion": ("completion", "Print the shell completion script for SHELL (default: from $SHELL)."),
     "doctor": ("doctor", "Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails."),
     "explain": ("explain", "Show ENV's effective value at DOTTED.PATH and which layer set it."),
@@ -96,6 +97,13 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
+@click.option(
+    "--models",
+    "models",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Azure's model list (`configgen catalog fetch` / `catalog import`): lifecycle from Azure (repeatable).",
+)
 @as_of_option
 @no_cache_option
 def validate(
@@ -104,6 +112,7 @@ def validate(
     fmt: str,
     strict: bool,
     inventories: tuple[Path, ...],
+    models: tuple[Path, ...],
     as_of: dt.date | None,
 ) -> None:
     """Check the project (and what it renders), or the FILES given, by kind.
@@ -113,6 +122,13 @@ def validate(
     """
     from configgen import app
 
+    if models:
+        from configgen.load.azure_models import ModelsFileError, load_models_file, merge, set_cli_models
+
+        try:
+            set_cli_models(merge(load_models_file(m) for m in models))
+        except ModelsFileError as exc:
+            raise click.UsageError(str(exc)) from None
     if files:
         paths = list(files) + ([project] if project else [])
         result = app.validate_files(paths, as_of, inventories)

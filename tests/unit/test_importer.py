@@ -159,3 +159,16 @@ def test_import_cli_will_not_overwrite_a_project(tmp_path: Path) -> None:
     code, out = _run(["import", str(tmp_path / "litellm.config.yaml"), "-p", str(tmp_path / "configgen.yaml")])
     assert code == 2 and "exists" in out
     assert (tmp_path / "configgen.yaml").read_text() == "keep me\n"
+
+
+def test_import_of_a_managed_identity_config_keeps_the_identity(tmp_path: Path) -> None:
+    """A rendered prod (enable_azure_ad_token_refresh, AZURE_CREDENTIAL, no keys) imports as managed_identity,
+    not as an invented api_key variable."""
+    golden = ROOT / "tests" / "golden" / "chatsheetai" / "prod" / "litellm.config.yaml"
+    doc, problems = load_yaml_text(golden.read_text(), str(golden))
+    assert doc is not None and not problems
+    result = import_litellm(doc, tmp_path / "configgen.yaml")
+    assert "type: managed_identity" in result.text and "type: api_key" not in result.text
+    messages = [n.message for n in result.notes]
+    assert not any("environment_variables" in m or "enable_azure_ad_token_refresh" in m for m in messages), messages
+    assert not any("imported as api_key auth" in m for m in messages)

@@ -299,7 +299,7 @@ _ROUTER_MAPPED = {
     "redis_password",
     "fallbacks",
 }
-_LITELLM_SETTINGS_MAPPED = {"drop_params", "num_retries", "request_timeout"}
+_LITELLM_SETTINGS_MAPPED = {"drop_params", "num_retries", "request_timeout", "enable_azure_ad_token_refresh"}
 _GENERAL_MAPPED = {"master_key"}
 
 
@@ -379,7 +379,7 @@ def import_litellm(
             )
         res = resources.setdefault(key, {"endpoint": endpoint, "region": "unknown", "deployments": {}})
         if "auth" not in res:
-            res["auth"] = _auth(lp, lpath, key, notes)
+            res["auth"] = _auth(lp, lpath, key, notes, _identity_kind(data))
         api_version = lp.get("api_version")
         # An unquoted date (a LiteLLM bug, see azure-api-version-unquoted) is imported as the string it meant.
         version_str = api_version.isoformat() if isinstance(api_version, dt.date) else api_version
@@ -413,6 +413,8 @@ def import_litellm(
     app = _app(dotenv, aliases, proxy, notes)
     env_notes: list[Finding] = app.pop("_notes")
     for top in data:
+        if top == "environment_variables" and _identity_kind(data) and set(_section(data, top)) == {"AZURE_CREDENTIAL"}:
+            continue  # the identity's AZURE_CREDENTIAL: the auth kind carries it
         if top not in ("model_list", "router_settings", "litellm_settings", "general_settings"):
             notes.add((top,), f"`{top}` is not imported", "configgen renders only what the project describes")
     project = _build_project(project_path, resources, aliases, app, proxy, env_name)
@@ -424,7 +426,29 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _auth(lp: dict[str, Any], lpath: tuple[str | int, ...], key: str, notes: _Notes) -> dict[str, Any]:
+#: ``AZURE_CREDENTIAL`` -> auth kind (configgen.derive.IDENTITY_CREDENTIAL, inverted).
+_CREDENTIAL_KIND = {
+    "DeploymentIdentityCredential": "managed_identity",
+    "ManagedIdentityCredential": "user_assigned_identity",
+    "WorkloadIdentityCredential": "workload_identity",
+    "DefaultAzureCredential": "managed_identity",
+}
+
+
+def _identity_kind(data: dict[str, Any]) -> str | None:
+    """The identity kind of a config with `litellm_settings.enable_azure_ad_token_refresh: true`, from the
+    `AZURE_CREDENTIAL` it sets (none: LiteLLM's DefaultAzureCredential, imported as managed_identity)."""
+    if _section(data, "litellm_settings").get("enable_azure_ad_token_refresh") is not True:
+        return None
+    cred = _section(data, "environment_variables").get("AZURE_CREDENTIAL")
+    if cred is None:
+        return "managed_identity"
+    return _CREDENTIAL_KIND.get(cred) if isinstance(cred, str) else None
+
+
+def _auth(
+    lp: dict[str, Any], lpath: tuple[str | int, ...], key: str, notes: _Notes, identity: str | None = None
+) -> dict[str, Any]:
     from configgen.secrets import secret_kind
 
     if "api_key" in lp:
@@ -452,6 +476,8 @@ def _auth(lp: dict[str, Any], lpath: tuple[str | int, ...], key: str, notes: _No
             if env is not None:
                 out[f"{k}_env"] = env
         return out
+    if identity is not None:
+        return {"type": identity}
     notes.add(lpath, "no api_key or Entra ID credentials: imported as api_key auth", f"set {_key_env(key)}")
     return {"type": "api_key", "key_env": _key_env(key)}
 

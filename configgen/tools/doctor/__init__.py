@@ -47,7 +47,7 @@ from urllib.parse import quote, urlsplit
 from configgen.findings import DataPath, format_path
 from configgen.model.facts import LIVENESS_PATH, READINESS_PATH, proxy_base_url, split_ref
 from configgen.model.load import EnvView, load_project
-from configgen.model.project import ApiKeyAuth, Environment, Project, Resource
+from configgen.model.project import ApiKeyAuth, EntraAuth, Environment, Project, Resource
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -642,7 +642,9 @@ def _credential_hint(res: Resource | None) -> str:
         return "the resource's key"
     if isinstance(res.auth, ApiKeyAuth):
         return res.auth.key_env
-    return f"{res.auth.tenant_id_env}/{res.auth.client_id_env}/{res.auth.client_secret_env}"
+    if isinstance(res.auth, EntraAuth):
+        return f"{res.auth.tenant_id_env}/{res.auth.client_id_env}/{res.auth.client_secret_env}"
+    return f"the proxy host's {res.auth.type.replace('_', ' ')}"
 
 
 # --- direct mode ------------------------------------------------------------------------------------
@@ -668,7 +670,7 @@ def _direct_checks(run: _Run) -> None:
             continue
         if not isinstance(res.auth, ApiKeyAuth):
             why = (
-                "Entra ID auth: the doctor sends api-key requests only; check the service principal with "
+                f"{res.auth.type.replace('_', ' ')} auth: the doctor sends api-key requests only; check the identity with "
                 "`az account get-access-token --resource https://cognitiveservices.azure.com`"
             )
             run.skip(check_id, res.endpoint, why)
