@@ -145,7 +145,8 @@ def command(
 def project_text(**v: Any) -> str:
     """The new project as YAML text; values go through ruamel so any string is quoted safely."""
     from configgen.model.jsonschema import DEFAULT_PATH, modeline
-    from configgen.tools.authoring.edit import Document, cmap, deployment_map, flow_list, quoted
+    from configgen.tools.authoring.edit import Document, deployment_map
+    from configgen.tools.authoring.roundtrip import cmap, flow_list, quoted
 
     tree = cmap()
     tree["version"] = 1

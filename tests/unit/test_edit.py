@@ -53,6 +53,7 @@ def test_noop_round_trip_is_byte_identical(project: Path) -> None:
         "a:\n    b:\n        - x\n        - y\n    c: null  # keep\n",
         "a:\n  b:\n  - x\n  - 'y'\n  c: ~\n",
         "# top\nkey: \"2024-10-21\"\nlist: [1, 2]   # flow\n\n\nother: {x: 1}\n",
+        "a:\n  b:\n  c: null\n  d:\n  e: ~\n",
     ],
 )
 def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:
@@ -61,8 +62,9 @@ def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
     doc = load(path)
-    # `~` is the one spelling of null we normalise (to `null`)
-    assert Document(path, text, doc.tree, detect_layout(text)).dump() == text.replace("~", "null")
+    # every null keeps its spelling (`null`, `~` or nothing), the file's usual one for new nulls
+    assert Document(path, text, doc.tree, detect_layout(text)).dump() == text
+    assert doc.dump() == text
 
 
 def test_add_deployment_alias_environment_resource_keep_comments_and_layout(project: Path) -> None:
@@ -180,3 +182,21 @@ def test_init_never_overwrites_without_force_and_rejects_bad_values(tmp_path: Pa
     assert path.read_text(encoding="utf-8") == "# mine\n"
     code, _ = _invoke("init", "-p", str(path), "--yes", "--force", "--as-of", AS_OF)
     assert code == 0 and load_project(path).ok
+
+
+@pytest.mark.parametrize(("spelling", "quote"), [("null", '"'), ("~", "'"), ("", '"')])
+def test_an_edit_writes_new_values_the_way_the_file_writes_them(tmp_path: Path, spelling: str, quote: str) -> None:
+    path = tmp_path / "configgen.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace('"', quote)
+    text = text.replace(": null", f": {spelling}".rstrip())
+    assert text.count(f": {spelling}".rstrip() + "\n") >= 2
+    path.write_text(text, encoding="utf-8")
+    code, out = _invoke("add", "environment", "qa", "-p", str(path), "--as-of", AS_OF)
+    assert code == 0, out
+    code, out = _invoke("add", "deployment", "chatsheet-dev", "mini", "--model", "gpt-5-mini", "--version",
+                        "2025-08-07", "-p", str(path), "--as-of", AS_OF)
+    assert code == 0, out
+    after = path.read_text(encoding="utf-8")
+    added = _added_lines(text, after)
+    assert f"  qa: {spelling}".rstrip() in added
+    assert f"        version: {quote}2025-08-07{quote}" in added
