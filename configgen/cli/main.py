@@ -16,22 +16,15 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, project_option
+from configgen.cli.options import as_of_option, emit, project_option
+from configgen.cli.options import resolve_format as _format
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _format(name: str) -> str:
-    if name == "auto":
-        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    return name
-
-
 def _emit(findings: list[Any], fmt: str) -> None:
-    from configgen.report import REPORTERS
-
-    click.echo(REPORTERS[_format(fmt)](findings), nl=False)
+    emit(findings, fmt)
 
 
 format_option = click.option(

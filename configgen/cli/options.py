@@ -38,6 +38,23 @@ as_of_option = click.option(
 )
 
 
+def resolve_format(name: str) -> str:
+    """`--format auto`: GitHub annotations inside GitHub Actions, text elsewhere."""
+    import os
+
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+def emit(findings: list[Any], fmt: str, *, err: bool = False) -> None:
+    """Print findings in format ``fmt`` (text on stderr when ``err``: the command's real output is stdout)."""
+    from configgen.report import REPORTERS
+
+    name = resolve_format(fmt)
+    click.echo(REPORTERS[name](findings), nl=False, err=err and name == "text")
+
+
 def run_edit(command: str, action: Callable[[], list[Any]]) -> None:
     """Run a project-file edit: a refused edit prints its findings and exits 1; otherwise the
     warnings and errors of the result are shown (the edit was written)."""
