@@ -158,7 +158,9 @@ def test_init_with_flags_writes_a_valid_project_and_the_schema(tmp_path: Path) -
 
 def test_init_prompts_read_answers_from_a_pipe(tmp_path: Path) -> None:
     path = tmp_path / "configgen.yaml"
-    answers = "\n".join(["pipe", "pipe-res", "", "westeurope", "", "", "chat51", "", "20", "", "KEY_VAR", "", "qa"])
+    answers = "\n".join(
+        ["pipe", "pipe-res", "", "westeurope", "api_key", "KEY_VAR", "", "", "", "chat51", "", "20", "", "", "qa"]
+    )
     code, out = _invoke("init", "-p", str(path), "--no-schema", "--as-of", AS_OF, input=answers + "\n")
     assert code == 0, out
     assert "Project name" in out and "Azure region" in out
@@ -200,3 +202,20 @@ def test_an_edit_writes_new_values_the_way_the_file_writes_them(tmp_path: Path, 
     added = _added_lines(text, after)
     assert f"  qa: {spelling}".rstrip() in added
     assert f"        version: {quote}2025-08-07{quote}" in added
+
+
+def test_interactive_init_checks_each_answer_and_asks_again(tmp_path: Path) -> None:
+    path = tmp_path / "configgen.yaml"
+    # A resource name Azure refuses, a SKU that does not exist, a capacity of 0: each asked again, nothing lost.
+    answers = ["pipe", "-bad-", "pipe-res", "", "", "", "", "", "", "", "Premium", "Standard", "0", "20", "",
+               "least-busy", ""]
+    code, out = _invoke("init", "-p", str(path), "--no-schema", "--as-of", AS_OF, input="\n".join(answers) + "\n")
+    assert code == 0, out
+    assert out.count("Azure OpenAI resource name") == 2 and "-bad- will not do" in out
+    assert "(entra, api_key)" in out and "simple-shuffle, least-busy" in out and "GlobalStandard, " in out
+    loaded = load_project(path)
+    assert loaded.ok and loaded.project is not None
+    res = loaded.project.resources["pipe-res"]
+    assert res.auth.type == "entra"  # the default of `configgen add resource` too
+    assert (res.deployments["gpt-51"].sku, res.deployments["gpt-51"].capacity) == ("Standard", 20)
+    assert "    routing_strategy: least-busy\n" in path.read_text()
