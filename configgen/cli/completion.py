@@ -23,9 +23,12 @@ def _project_data(ctx: click.Context) -> dict[str, Any]:
         value = c.params.get("project")
         explicit = Path(value) if value else None
         c = c.parent
-    path = explicit or Path("configgen.yaml")
     try:
         from ruamel.yaml import YAML
+
+        from configgen.model.load import find_project_file
+
+        path = find_project_file(explicit)
 
         if path.stat().st_size > 10 * 1024 * 1024:
             return {}

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from configgen.cli.options import as_of_option, run_edit
+from configgen.cli.options import as_of_option, project_file_option, run_edit
 from configgen.tools.authoring.starter import AUTH, DEFAULT_API_VERSION, DEFAULT_CAPACITY, DEFAULT_SKU, ROUTING, SKUS
 
 
@@ -38,15 +38,7 @@ def _ask(q: Any, given: Any, values: dict[str, Any], yes: bool, path: Path, as_o
 
 
 @click.command("init")
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("configgen.yaml"),
-    show_default=True,
-    help="Project file to create.",
-)
+@project_file_option("Project file to create (default: ./configgen.yaml).")
 @click.option("--name", help="Project name (default: the directory's name).")
 @click.option("--resource", help="Azure OpenAI resource name (its subdomain).")
 @click.option("--endpoint", help="Resource URL (default: https://RESOURCE.openai.azure.com).")
@@ -67,7 +59,7 @@ def _ask(q: Any, given: Any, values: dict[str, Any], yes: bool, path: Path, as_o
 @click.option("--no-schema", is_flag=True, help="Do not write schemas/configgen.schema.json next to it.")
 @as_of_option
 def command(
-    project: Path,
+    project: Path | None,
     name: str | None,
     resource: str | None,
     endpoint: str | None,
@@ -97,6 +89,7 @@ def command(
     from configgen.tools.authoring.edit import atomic_create, loads, save
     from configgen.tools.authoring.starter import QUESTIONS, project_text
 
+    project = project or Path("configgen.yaml")
     if project.exists() and not force:
         raise click.UsageError(f"{project} already exists; use `configgen add ...` to extend it, or --force")
     directory = project.resolve().parent

@@ -22,7 +22,9 @@ def command() -> None:
 
 @command.command("fetch")
 @click.argument("env", required=False)
-@project_file_option("Project file (default: ./configgen.yaml); ENV's resources are fetched.")
+@project_file_option(
+    "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards); ENV's resources are fetched."
+)
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription id (or $AZURE_SUBSCRIPTION_ID).")
 @click.option("--resource-group", "resource_group", help="Resource group of the account(s).")
 @click.option("--account", help="Fetch this account only (no project needed).")

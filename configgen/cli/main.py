@@ -69,7 +69,15 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="configgen")
-def cli() -> None:
+@click.option(
+    "-p",
+    "--project",
+    "project",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file for the command (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards).",
+)
+def cli(project: Path | None) -> None:
     """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
 
     One project file (configgen.yaml) describes Azure resources, model aliases, proxies and

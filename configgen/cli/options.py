@@ -13,10 +13,28 @@ import click
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def project_file_option(help: str = "Project file (default: ./configgen.yaml).") -> Callable[[_F], _F]:
+FIND_HELP = "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards)."
+
+
+def _from_group(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A command's own -p wins; else the one given before the command (`configgen -p FILE validate`)."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    given = root.params.get("project") if root is not ctx else None
+    return given if isinstance(given, Path) else None
+
+
+def project_file_option(help: str = FIND_HELP) -> Callable[[_F], _F]:
     """`-p/--project FILE`, the same on every command that reads or writes the project."""
     return click.option(
-        "-p", "--project", "project", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+        "-p",
+        "--project",
+        "project",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_from_group,
+        help=help,
     )
 
 

@@ -107,8 +107,29 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
     return result
 
 
+#: Names the project file when no -p is given (as GIT_DIR names git's).
+PROJECT_ENV = "CONFIGGEN_PROJECT"
+
+
 def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
-    return explicit if explicit is not None else (cwd or Path.cwd()) / DEFAULT_PROJECT_FILE
+    """-p FILE; else $CONFIGGEN_PROJECT; else the nearest configgen.yaml from ``cwd`` upwards, not past
+    the top of the git repository it is in (as git and pre-commit find theirs); else ./configgen.yaml,
+    which the caller reports as missing."""
+    import os
+
+    if explicit is not None:
+        return explicit
+    named = os.environ.get(PROJECT_ENV)
+    if named:
+        return Path(named)
+    here = cwd or Path.cwd()
+    for directory in (here, *here.parents):
+        candidate = directory / DEFAULT_PROJECT_FILE
+        if candidate.is_file():
+            return candidate
+        if (directory / ".git").exists():
+            break
+    return here / DEFAULT_PROJECT_FILE
 
 
 def env_data(view: EnvView) -> dict[str, Any]:

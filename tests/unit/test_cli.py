@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from configgen.cli.main import main
+from configgen.cli.main import cli, main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
@@ -200,3 +201,48 @@ def test_a_bad_as_of_date_is_a_usage_error_everywhere(args: list[str], capsys: p
     assert main([*args, "--as-of", "2026-13-01"]) == 2
     assert "'2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
     assert not Path("never-written.yaml").exists()
+
+
+def _project_tree(tmp_path: Path) -> Path:
+    import shutil
+
+    (tmp_path / "repo" / "app" / "src").mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    shutil.copy(ROOT / "examples" / "chatsheetai" / "configgen.yaml", tmp_path / "repo" / "configgen.yaml")
+    return tmp_path / "repo"
+
+
+def test_project_option_works_before_the_command(tmp_path: Path) -> None:
+    repo = _project_tree(tmp_path)
+    project = str(repo / "configgen.yaml")
+    for args in (["-p", project, "validate"], ["validate", "-p", project], ["--project", project, "explain", "dev", "app.mode"]):
+        result = CliRunner().invoke(cli, [*args, "--as-of", "2026-11-27"] if args[-1] == "validate" else args)
+        assert result.exit_code == 0, (args, result.output)
+    result = CliRunner().invoke(cli, ["-p", str(tmp_path / "none.yaml"), "validate"])
+    assert result.exit_code == 2 and "none.yaml" in result.output
+
+
+def test_the_project_file_is_found_walking_up_within_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from configgen.model.load import find_project_file
+
+    repo = _project_tree(tmp_path)
+    monkeypatch.delenv("CONFIGGEN_PROJECT", raising=False)
+    assert find_project_file(None, repo / "app" / "src") == repo / "configgen.yaml"
+    # not past the top of the repository: a project above it belongs to something else
+    (repo / "configgen.yaml").rename(tmp_path / "configgen.yaml")
+    assert find_project_file(None, repo / "app") == repo / "app" / "configgen.yaml"
+    (tmp_path / "configgen.yaml").rename(repo / "configgen.yaml")
+    monkeypatch.chdir(repo / "app" / "src")
+    result = CliRunner().invoke(cli, ["validate", "--as-of", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+
+
+def test_configgen_project_names_the_project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _project_tree(tmp_path)
+    (repo / "configgen.yaml").rename(repo / "llm.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CONFIGGEN_PROJECT", str(repo / "llm.yaml"))
+    result = CliRunner().invoke(cli, ["validate", "--as-of", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["-p", str(tmp_path / "other.yaml"), "validate"])  # -p wins
+    assert result.exit_code == 2 and "other.yaml" in result.output
