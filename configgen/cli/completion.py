@@ -26,7 +26,7 @@ def _project_data(ctx: click.Context) -> dict[str, Any]:
     try:
         from ruamel.yaml import YAML
 
-        from configgen.model.load import find_project_file
+        from configgen.load.discover import find_project_file
 
         path = find_project_file(explicit)
 

@@ -9,11 +9,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from configgen.findings import DataPath, Finding, Severity
+from configgen.load.discover import DEFAULT_PROJECT_FILE as DEFAULT_PROJECT_FILE  # re-exported
+from configgen.load.discover import find_project_file as find_project_file  # re-exported
 from configgen.load.yaml import YamlDocument, load_yaml_file, load_yaml_text
 from configgen.model.merge import Layered, merge_environment
 from configgen.model.project import FORMAT_VERSION, Environment, Project
-
-DEFAULT_PROJECT_FILE = "configgen.yaml"
 
 
 @dataclass
@@ -105,31 +105,6 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
             result.findings.extend(findings_from_error(err, layered.data, Environment, doc, origin=layered.origin))
         result.envs[str(name)] = EnvView(str(name), layered, model)
     return result
-
-
-#: Names the project file when no -p is given (as GIT_DIR names git's).
-PROJECT_ENV = "CONFIGGEN_PROJECT"
-
-
-def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
-    """-p FILE; else $CONFIGGEN_PROJECT; else the nearest configgen.yaml from ``cwd`` upwards, not past
-    the top of the git repository it is in (as git and pre-commit find theirs); else ./configgen.yaml,
-    which the caller reports as missing."""
-    import os
-
-    if explicit is not None:
-        return explicit
-    named = os.environ.get(PROJECT_ENV)
-    if named:
-        return Path(named)
-    here = cwd or Path.cwd()
-    for directory in (here, *here.parents):
-        candidate = directory / DEFAULT_PROJECT_FILE
-        if candidate.is_file():
-            return candidate
-        if (directory / ".git").exists():
-            break
-    return here / DEFAULT_PROJECT_FILE
 
 
 def env_data(view: EnvView) -> dict[str, Any]:
