@@ -77,7 +77,15 @@ class _LazyGroup(click.Group):
     default=None,
     help="Project file for the command (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards).",
 )
-def cli(project: Path | None) -> None:
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the report: auto is on a terminal unless NO_COLOR is set.",
+)
+def cli(project: Path | None, color: str) -> None:
     """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
 
     One project file (configgen.yaml) describes Azure resources, model aliases, proxies and
