@@ -44,7 +44,7 @@ def _run(project: Path | None, as_of: dt.date | None, what: str, change: Callabl
     click.echo(f"updated {path}: added {what}")
 
 
-@click.group("add")
+@click.group("add", short_help="Add a resource, deployment, alias or environment to the project file.")
 def command() -> None:
     """Add a resource, deployment, alias or environment to the project file.
 
@@ -117,7 +117,7 @@ def deployment(
     _run(project, as_of, f"deployment {resource_name}/{name}", change)
 
 
-@command.command("alias")
+@command.command("alias", short_help="Add model alias NAME, served by the given deployments.")
 @click.argument("name")
 @click.option(
     "-d",
@@ -147,7 +147,7 @@ def alias(
     _run(project, as_of, f"alias {name}" + (f" to environment {environment}" if environment else ""), change)
 
 
-@command.command("environment")
+@command.command("environment", short_help="Add environment NAME; it starts as the defaults.")
 @click.argument("name")
 @click.option("--description", default="", help="One line saying what it is.")
 @click.option("--production", is_flag=True, help="Stricter rules apply.")

@@ -104,7 +104,7 @@ def complete_setting(ctx: click.Context, param: click.Parameter, incomplete: str
     return _items([lead + k for k in keys], incomplete)
 
 
-@click.command("completion")
+@click.command("completion", short_help="Print the shell completion script for SHELL (default: from $SHELL).")
 @click.argument("shell", type=click.Choice(SHELLS), required=False)
 def command(shell: str | None) -> None:
     """Print the shell completion script for SHELL (default: from $SHELL).

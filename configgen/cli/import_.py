@@ -10,7 +10,7 @@ import click
 from configgen.cli.options import as_of_option, project_file_option
 
 
-@click.command("import")
+@click.command("import", short_help="Start or extend the project from an Azure deployment list or a LiteLLM config.")
 @click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--from-azure",

@@ -37,7 +37,7 @@ def _ask(q: Any, given: Any, values: dict[str, Any], yes: bool, path: Path, as_o
         _echo_problems(problems)
 
 
-@click.command("init")
+@click.command("init", short_help="Create a project file: one resource, one deployment, one alias, one environment.")
 @project_file_option("Project file to create (default: ./configgen.yaml).")
 @click.option("--name", help="Project name (default: the directory's name).")
 @click.option("--resource", help="Azure OpenAI resource name (its subdomain).")

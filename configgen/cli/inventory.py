@@ -15,12 +15,12 @@ TOKEN_HINT = (
 )
 
 
-@click.group("inventory")
+@click.group("inventory", short_help="Fetch and list what really exists on each Azure OpenAI resource.")
 def command() -> None:
     """Azure deployment inventories: what really exists on each Azure OpenAI resource."""
 
 
-@command.command("fetch")
+@command.command("fetch", short_help="Write ENV's (or --account's) deployment list, read from Azure Resource Manager.")
 @click.argument("env", required=False)
 @project_file_option(
     "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards); ENV's resources are fetched."

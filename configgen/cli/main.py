@@ -39,10 +39,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("completion", "Print the shell completion script for SHELL (default: from $SHELL)."),
     "doctor": ("doctor", "Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails."),
     "explain": ("explain", "Show ENV's effective value at DOTTED.PATH and which layer set it."),
-    "graph": ("graph", "Draw ENV: app -> balancer -> proxies -> aliases -> Azure resources and..."),
-    "import": ("import_", "Add an Azure account's deployments to the project (--from-azure FILE), or..."),
+    "graph": ("graph", "Draw ENV: the app, its balancer and proxies, aliases and Azure deployments."),
+    "import": ("import_", "Start or extend the project from an Azure deployment list or a LiteLLM config."),
     "init": ("init", "Create a project file: one resource, one deployment, one alias, one environment."),
-    "inventory": ("inventory", "Azure deployment inventories: what really exists on each Azure OpenAI resource."),
+    "inventory": ("inventory", "Fetch and list what really exists on each Azure OpenAI resource."),
     "schema": ("schema", "Write the JSON Schema of configgen.yaml (generated from the models)."),
 }
 
@@ -61,7 +61,8 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, cmd.get_short_help_str(limit=formatter.width)) for name, cmd in self.commands.items()]
+        # whole sentences, never cut: each command's short_help is written to fit
+        rows = [(name, cmd.short_help or cmd.get_short_help_str(limit=200)) for name, cmd in self.commands.items()]
         rows += [(name, help_text) for name, (_, help_text) in LAZY_COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(sorted(rows))
@@ -93,7 +94,7 @@ def cli(project: Path | None, color: str) -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Check the project and what it renders, or the FILES given, by their kind.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @project_option
 @format_option
@@ -135,7 +136,7 @@ def validate(
     sys.exit(result.exit_code(strict))
 
 
-@cli.command()
+@cli.command(short_help="Validate, then write ENV's LiteLLM config, .env, start script and balancer files.")
 @click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
 @project_option
 @click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
@@ -212,7 +213,7 @@ def _rel(path: Path, base: Path) -> str:
         return str(path)
 
 
-@cli.command()
+@cli.command(short_help="List every rule, or print the documentation of RULE_ID.")
 @click.argument("rule_id", required=False)
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "markdown")), default="text")
 def rules(rule_id: str | None, fmt: str) -> None:

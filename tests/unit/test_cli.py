@@ -137,7 +137,7 @@ def test_lazy_command_table_matches_the_modules() -> None:
     for name, (module, help_text) in LAZY_COMMANDS.items():
         command = importlib.import_module(f"configgen.cli.{module}").command
         assert command.name == name
-        assert command.get_short_help_str(limit=80) == help_text
+        assert command.short_help == help_text
 
 
 def test_add_command_offers_exactly_the_model_skus() -> None:
@@ -246,3 +246,19 @@ def test_configgen_project_names_the_project_file(tmp_path: Path, monkeypatch: p
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(cli, ["-p", str(tmp_path / "other.yaml"), "validate"])  # -p wins
     assert result.exit_code == 2 and "other.yaml" in result.output
+
+
+@pytest.mark.parametrize(("group", "n"), [((), 12), (("add",), 4), (("inventory",), 1)])
+def test_help_summaries_are_whole_sentences(group: tuple[str, ...], n: int) -> None:
+    out = CliRunner().invoke(cli, [*group, "--help"], terminal_width=80).output
+    rows: dict[str, str] = {}
+    name = ""
+    for line in out.split("Commands:\n", 1)[1].splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name, _, summary = line.strip().partition(" ")
+            rows[name] = summary.strip()
+        elif name:
+            rows[name] += " " + line.strip()
+    assert len(rows) == n
+    for name, summary in rows.items():
+        assert summary.endswith(".") and "..." not in summary, (name, summary)
