@@ -106,6 +106,12 @@ def cli(project: Path | None, color: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
+@click.option(
+    "--check-render",
+    is_flag=True,
+    help="Also exit 1 when a rendered file on disk differs from what the project renders (every environment): "
+    "validate and `render --check --all` in one process.",
+)
 @as_of_option
 def validate(
     files: tuple[Path, ...],
@@ -113,6 +119,7 @@ def validate(
     fmt: str,
     strict: bool,
     inventories: tuple[Path, ...],
+    check_render: bool,
     as_of: dt.date | None,
 ) -> None:
     """Check the project (and what it renders), or the FILES given, by kind.
@@ -133,7 +140,35 @@ def validate(
             raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
         result = app.validate_project_file(path, as_of, inventories=inventories)
     _emit(result.findings, fmt)
-    sys.exit(result.exit_code(strict))
+    code = result.exit_code(strict)
+    if check_render:
+        code = max(code, _check_render(project, as_of, fmt))
+    sys.exit(code)
+
+
+def _check_render(project: Path | None, as_of: dt.date | None, fmt: str) -> int:
+    """`render --check --all` after `validate`, in the same process; reports only the drift (the
+    findings were just printed). No project file: nothing renders, nothing to check."""
+    from configgen import app
+    from configgen.model.load import find_project_file
+    from configgen.plan import Action
+
+    path = find_project_file(project)
+    if not path.exists():
+        return EXIT_OK
+    try:
+        result = app.render(path, [], as_of=as_of, check=True)
+    except app.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    cwd = Path.cwd()
+    stale = [f for f in result.files if f.action is not Action.UNCHANGED]
+    for f in stale:
+        verb = "missing" if f.action is Action.CREATE else "differs"
+        click.echo(f"{verb:>12}  {_rel(f.path, cwd)}", err=_format(fmt) != "text")
+    if stale:
+        where = "" if project is None else f" -p {project}"
+        click.echo(f"rendered files are out of date: run `configgen render --all{where}`", err=True)
+    return EXIT_FINDINGS if stale else EXIT_OK
 
 
 @cli.command(short_help="Validate, then write ENV's LiteLLM config, .env, start script and balancer files.")

@@ -262,3 +262,16 @@ def test_help_summaries_are_whole_sentences(group: tuple[str, ...], n: int) -> N
     assert len(rows) == n
     for name, summary in rows.items():
         assert summary.endswith(".") and "..." not in summary, (name, summary)
+
+
+def test_validate_check_render_reports_drift_in_the_same_run(tmp_path: Path) -> None:
+    repo = _project_tree(tmp_path)
+    project = str(repo / "configgen.yaml")
+    args = ["validate", "-p", project, "--check-render", "--as-of", "2026-11-27"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "missing  " in result.output and "configgen render --all" in result.output
+    assert "0 error(s)" in result.output  # the validation report came first
+    assert CliRunner().invoke(cli, ["render", "--all", "-p", project, "--as-of", "2026-11-27"]).exit_code == 0
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "missing" not in result.output and "differs" not in result.output
