@@ -60,8 +60,12 @@ def api_version_is_model_version(use: AzureUse) -> Iterator[Finding]:
             Severity.ERROR,
             use.api_version,
             f"api_version {v!r} is a model version, not an Azure OpenAI api-version",
-            f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}") and use an api-version '
-            f"such as {cat.latest_ga()!r}",
+            (
+                "the model version belongs in the deployment's `version:`"
+                if use.in_project
+                else f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}")'
+            )
+            + f" and use an api-version such as {cat.latest_ga()!r}",
         )
 
 
