@@ -219,3 +219,26 @@ def test_interactive_init_checks_each_answer_and_asks_again(tmp_path: Path) -> N
     assert res.auth.type == "entra"  # the default of `configgen add resource` too
     assert (res.deployments["gpt-51"].sku, res.deployments["gpt-51"].capacity) == ("Standard", 20)
     assert "    routing_strategy: least-busy\n" in path.read_text()
+
+
+def test_refused_findings_point_at_the_file_on_disk_or_say_where_they_are(tmp_path: Path) -> None:
+    from configgen.findings import Finding, Severity
+    from configgen.tools.authoring.edit import AS_WRITTEN, locate_on_disk
+
+    path = tmp_path / "configgen.yaml"
+    disk = "version: 1\nname: shop\n\nresources:\n  a:\n    endpoint: https://a.openai.azure.com\n"
+    new = "version: 1\nname: shop\nextra:\n  x: 1\nresources:\n  a:\n    endpoint: https://a.openai.azure.com\n"
+    at_existing = Finding("r", Severity.ERROR, "bad endpoint", "", str(path), 7, 15, ("resources", "a", "endpoint"))
+    at_new = Finding("r", Severity.ERROR, "bad extra", "", str(path), 4, 6, ("extra", "x"))
+    moved, unwritten = locate_on_disk([at_existing, at_new], new, path, disk)
+    assert (moved.line, moved.column) == (6, 15)  # the same key, where it is in the file on disk
+    assert (unwritten.line, unwritten.column) == (0, 0)
+    assert unwritten.message == f"bad extra (line 4 {AS_WRITTEN})"
+
+
+def test_a_refused_add_says_where_its_errors_are(project: Path) -> None:
+    before = project.read_text(encoding="utf-8")
+    code, out = _invoke("add", "alias", "foo", "-d", "nope/x", "-p", str(project), "--as-of", AS_OF)
+    assert code == 1 and "project-unknown-deployment" in out
+    assert f"{project}: error: " in out and "in the file as it would be written" in out
+    assert project.read_text(encoding="utf-8") == before
