@@ -54,6 +54,7 @@ def test_noop_round_trip_is_byte_identical(project: Path) -> None:
         "a:\n  b:\n  - x\n  - 'y'\n  c: ~\n",
         "# top\nkey: \"2024-10-21\"\nlist: [1, 2]   # flow\n\n\nother: {x: 1}\n",
         "a:\n  b:\n  c: null\n  d:\n  e: ~\n",
+        "a: null\nb: null\nc:  # empty on purpose\nd: [x]\n",
     ],
 )
 def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:

@@ -149,7 +149,8 @@ def _null_spelling(mapping: Any, key: Any, lines: list[str]) -> str | None:
     m = _AFTER_KEY.match(lines[line][col:])
     if m is None:
         return None
-    rest = m.group(1).split(" #")[0].strip()
+    rest = m.group(1)
+    rest = "" if rest.startswith("#") else rest.split(" #")[0].strip()
     return rest if rest in _NULLS else None
 
 
