@@ -21,7 +21,9 @@ import click
 from configgen.cli.options import as_of_option, project_file_option
 
 
-@click.group("catalog", invoke_without_command=True)
+@click.group(
+    "catalog", invoke_without_command=True, short_help="Show the bundled Azure model table, or fetch Azure's own model lists."
+)
 @as_of_option
 @click.pass_context
 def command(ctx: click.Context, as_of: dt.date | None) -> None:
@@ -30,7 +32,7 @@ def command(ctx: click.Context, as_of: dt.date | None) -> None:
         ctx.invoke(show, as_of=as_of, models=())
 
 
-@command.command("show")
+@command.command("show", short_help="Print the bundled table's edition and every model version it knows.")
 @as_of_option
 @click.option(
     "--models",
@@ -105,7 +107,7 @@ TOKEN_HINT = (
 )
 
 
-@command.command("fetch")
+@command.command("fetch", short_help="Write Azure's model list for ENV's regions (or --location) to a models file.")
 @click.argument("env", required=False)
 @project_file_option("Project file (default: ./configgen.yaml); the regions of ENV's resources are fetched.")
 @click.option("--location", "locations", multiple=True, help="Fetch this location (repeatable; no project needed).")
@@ -214,7 +216,7 @@ def _wanted(
     return wanted, resources, (next(iter(subs)) if len(subs) == 1 else None), loaded.path.parent
 
 
-@command.command("import")
+@command.command("import", short_help="Turn `az cognitiveservices model list` output into a models file.")
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--location", required=True, help="The location the list is of (az ... model list -l LOCATION).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Models file to write.")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _MARK = {"ok": "ok", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
 
-@click.command("doctor")
+@click.command("doctor", short_help="Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails.")
 @click.argument("env", shell_complete=complete_env)
 @project_option
 @click.option("--probe", is_flag=True, help="Also send one tiny chat completion per alias (costs a few tokens).")

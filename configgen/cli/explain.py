@@ -10,7 +10,7 @@ from configgen.cli.completion import complete_env, complete_setting
 from configgen.cli.options import project_option
 
 
-@click.command("explain")
+@click.command("explain", short_help="Show ENV's effective value at DOTTED.PATH and which layer set it.")
 @click.argument("env", shell_complete=complete_env)
 @click.argument("dotted_path", metavar="DOTTED.PATH", shell_complete=complete_setting)
 @project_option

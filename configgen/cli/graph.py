@@ -10,7 +10,7 @@ from configgen.cli.completion import complete_env
 from configgen.cli.options import project_option
 
 
-@click.command("graph")
+@click.command("graph", short_help="Draw ENV: the app, its balancer and proxies, aliases and Azure deployments.")
 @click.argument("env", shell_complete=complete_env)
 @project_option
 @click.option(

@@ -15,14 +15,16 @@ TOKEN_HINT = (
 )
 
 
-@click.group("inventory")
+@click.group("inventory", short_help="Fetch and list what really exists on each Azure OpenAI resource.")
 def command() -> None:
     """Azure deployment inventories: what really exists on each Azure OpenAI resource."""
 
 
-@command.command("fetch")
+@command.command("fetch", short_help="Write ENV's (or --account's) deployment list, read from Azure Resource Manager.")
 @click.argument("env", required=False)
-@project_file_option("Project file (default: ./configgen.yaml); ENV's resources are fetched.")
+@project_file_option(
+    "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards); ENV's resources are fetched."
+)
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription id (or $AZURE_SUBSCRIPTION_ID).")
 @click.option("--resource-group", "resource_group", help="Resource group of the account(s).")
 @click.option("--account", help="Fetch this account only (no project needed).")

@@ -212,7 +212,7 @@ def merge(datas: Iterable[ModelsData]) -> ModelsData | None:
 #: Given on the command line (``validate --models FILE``): applies to every deployment checked.
 _cli: list[ModelsData | None] = [None]
 #: Named by a project resource's ``models:`` key: (project file, resource name) -> data or the error.
-_project: dict[tuple[str, str], tuple[ModelsData | ModelsFileError | None, str]] = {}
+_project: dict[tuple[str, str], tuple[ModelsData | ModelsFileError | None, str | None]] = {}
 
 
 def set_cli_models(data: ModelsData | None) -> None:
@@ -220,7 +220,7 @@ def set_cli_models(data: ModelsData | None) -> None:
 
 
 def register_project_models(
-    project_file: str, resource: str, data: ModelsData | ModelsFileError | None, region: str
+    project_file: str, resource: str, data: ModelsData | ModelsFileError | None, region: str | None
 ) -> None:
     _project[(project_file, resource)] = (data, region)
 

@@ -118,9 +118,11 @@ class Deployment(_Model):
     model: str = Field(description="Azure model name.", examples=["gpt-4o", "gpt-4o-mini", "o3-mini"], min_length=1)
     version: str = Field(description="Model version; quote it.", examples=["2024-11-20", "2024-07-18"], min_length=1)
     sku: Sku = Field("Standard", description="Deployment type (SKU name in Azure).")
-    capacity: int = Field(
+    capacity: int | None = Field(
+        None,
         ge=1,
-        description="Capacity units: thousands of tokens per minute for Standard-type SKUs, PTUs for provisioned.",
+        description="Capacity units: thousands of tokens per minute for Standard-type SKUs, PTUs for provisioned. "
+        "Without it (or rpm/tpm) LiteLLM gets no rate limits for the deployment (rule project-capacity-missing).",
         examples=[50],
     )
     api_version: str | None = Field(None, description="Overrides the resource's api_version for this deployment.")
@@ -134,7 +136,9 @@ class Resource(_Model):
     endpoint: str = Field(
         description="Resource root URL, without /openai.", examples=["https://chatsheet-eastus.openai.azure.com"]
     )
-    region: str = Field(description="Azure region.", examples=["eastus", "swedencentral"], min_length=1)
+    region: str | None = Field(
+        None, description="Azure region (shown by `configgen graph`).", examples=["eastus", "swedencentral"], min_length=1
+    )
     private_endpoint: bool = Field(False, description="Reached through a private endpoint (proxy must run in the VNet).")
     auth: Auth
     api_version: str = Field(

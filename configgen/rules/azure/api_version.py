@@ -60,7 +60,12 @@ def api_version_is_model_version(use: AzureUse) -> Iterator[Finding]:
             Severity.ERROR,
             use.api_version,
             f"api_version {v!r} is a model version, not an Azure OpenAI api-version",
-            f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}") and use api_version: '
+            (
+                "the model version belongs in the deployment's `version:`"
+                if use.in_project
+                else f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}")'
+            )
+            + " and use api_version: "
             + cat.recommended_api_version(
                 use.model.value if isinstance(use.model.value, str) else None,
                 use.model_version.value if isinstance(use.model_version.value, str) else None,
