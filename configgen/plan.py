@@ -46,7 +46,7 @@ class PlannedFile(NamedTuple):
     def diff(self, display: str | None = None) -> str:
         import difflib
 
-        from configgen.secrets import redact
+        from configgen.secrets import scrub
 
         name = display or str(self.path)
         lines = difflib.unified_diff(
@@ -55,7 +55,8 @@ class PlannedFile(NamedTuple):
             fromfile=f"a/{name}" if self.old is not None else "/dev/null",
             tofile=f"b/{name}",
         )
-        return redact("".join(lines))
+        # The old file may be anyone's: its control characters are shown as escapes, not sent to the terminal.
+        return scrub("".join(lines), newlines=True)
 
 
 def plan_files(contents: list[tuple[Path, str, int]]) -> list[PlannedFile]:

@@ -8,3 +8,15 @@ settings.register_profile("configgen", deadline=None, suppress_health_check=[Hea
 settings.load_profile("configgen")
 
 pytest_plugins = ["tests.support.fixtures"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets() -> object:
+    """Secret values registered by one test (doctor, .env reads) must not redact another test's output."""
+    from configgen.secrets import forget_secrets
+
+    yield
+    forget_secrets()
