@@ -14,7 +14,7 @@ from typing import Any, get_args
 import click
 
 from configgen.cli.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
-from configgen.cli.options import as_of_option, project_option, run_edit
+from configgen.cli.options import as_of_option, no_secret_name, project_option, run_edit
 from configgen.model.project import Sku
 
 SKUS: tuple[str, ...] = get_args(Sku)  # the project model's own list
@@ -52,7 +52,7 @@ def command() -> None:
 
 
 @command.command("resource")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option("--endpoint", help="Resource root URL (default: https://NAME.openai.azure.com).")
 @click.option("--region", required=True, help="Azure region, e.g. eastus2.")
 @click.option("--api-version", default=DEFAULT_API_VERSION, show_default=True)
@@ -95,7 +95,7 @@ def resource(
 
 @command.command("deployment")
 @click.argument("resource_name", metavar="RESOURCE", shell_complete=complete_resource)
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @_deployment_options
 @_common
 def deployment(
@@ -117,7 +117,7 @@ def deployment(
 
 
 @command.command("alias")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option(
     "-d",
     "--deployment",
@@ -147,7 +147,7 @@ def alias(
 
 
 @command.command("environment")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option("--description", default="", help="One line saying what it is.")
 @click.option("--production", is_flag=True, help="Stricter rules apply.")
 @_common

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from configgen.cli.completion import complete_env, complete_setting
-from configgen.cli.options import project_option
+from configgen.cli.options import no_secret_name, project_option
 
 
 @click.command("explain")
-@click.argument("env", shell_complete=complete_env)
+@click.argument("env", shell_complete=complete_env, callback=no_secret_name)
 @click.argument("dotted_path", metavar="DOTTED.PATH", shell_complete=complete_setting)
 @project_option
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)

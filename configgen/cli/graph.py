@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from configgen.cli.completion import complete_env
-from configgen.cli.options import project_option
+from configgen.cli.options import no_secret_name, project_option
 
 
 @click.command("graph")
-@click.argument("env", shell_complete=complete_env)
+@click.argument("env", shell_complete=complete_env, callback=no_secret_name)
 @project_option
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True

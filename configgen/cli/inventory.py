@@ -7,7 +7,7 @@ from typing import TextIO
 
 import click
 
-from configgen.cli.options import project_file_option
+from configgen.cli.options import no_secret_name, project_file_option
 
 TOKEN_HINT = (
     "export it with: export {var}=$(az account get-access-token --resource https://management.azure.com/ "
@@ -21,7 +21,7 @@ def command() -> None:
 
 
 @command.command("fetch")
-@click.argument("env", required=False)
+@click.argument("env", required=False, callback=no_secret_name)
 @project_file_option("Project file (default: ./configgen.yaml); ENV's resources are fetched.")
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription id (or $AZURE_SUBSCRIPTION_ID).")
 @click.option("--resource-group", "resource_group", help="Resource group of the account(s).")

@@ -16,7 +16,7 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, project_option
+from configgen.cli.options import as_of_option, no_secret_name, project_option
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -127,7 +127,7 @@ def validate(
 
 
 @cli.command()
-@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
+@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env, callback=no_secret_name)
 @project_option
 @click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
 @click.option(
