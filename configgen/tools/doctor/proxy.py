@@ -43,6 +43,9 @@ from configgen.tools.doctor.context import Run, Target
 from configgen.tools.doctor.http import request, tcp_connect
 from configgen.tools.doctor.results import CheckResult, Outcome, ok
 
+#: Transport failures of ``models`` after which a probe on the same target cannot succeed either.
+_NO_ANSWER = frozenset({"timeout", "redirect", "too-large", "connection-closed", "bad-http", "tls", "unreachable"})
+
 #: The prompt of a probe: tiny, and answerable by any chat model. No max_tokens: reasoning models
 #: reject it on Azure (they take max_completion_tokens) and spend tokens thinking before they answer.
 PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word OK."}]
@@ -50,11 +53,11 @@ PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word OK."}]
 
 @dataclass(frozen=True)
 class _Chain:
-    """How a target's checks ended: ``up`` when it answered HTTP, ``refused_key`` when the proxy
-    rejected the master key (nothing that needs the key can succeed after that)."""
+    """How a target's checks ended: ``up`` when it answered HTTP; ``blocked`` says why nothing that
+    needs the master key can succeed after ``models`` (the key was refused, or no usable answer)."""
 
     up: bool
-    refused_key: bool = False
+    blocked: str = ""
 
 
 def _rendered(run: Run, kind: str) -> str:
@@ -139,9 +142,13 @@ def _chain(run: Run, i: int, t: Target, key_env: str, key: str | None) -> _Chain
     run.check((0, i, 2), f"{t.name}.readiness", t.url + READINESS_PATH, partial(_health, run, t, READINESS_PATH))
     if key is None:
         run.skip((1, i), f"{t.name}.models", models_url, "no master key to list models with (see auth.key)")
-        return _Chain(True, refused_key=True)
+        return _Chain(True, "no master key (see auth.key)")
     models = run.check((1, i), f"{t.name}.models", models_url, partial(_models, run, t, key_env, key))
-    return _Chain(True, refused_key=models.cause == "auth")
+    if models.cause == "auth":
+        return _Chain(True, f"{t.name} refused the master key (see {t.name}.models)")
+    if models.cause in _NO_ANSWER:
+        return _Chain(True, f"{t.name}.models got no usable answer ({models.cause})")
+    return _Chain(True)
 
 
 def _host_port(url: str) -> tuple[str, int]:
@@ -154,11 +161,7 @@ def _submit_probes(
 ) -> list[Future[CheckResult]]:
     futures: list[Future[CheckResult]] = []
     url = entry.url + "/v1/chat/completions"
-    why = ""
-    if not chain.up:
-        why = f"{entry.name} is not answering"
-    elif key is None or chain.refused_key:
-        why = f"{entry.name} refused the master key (see {entry.name}.models)" if key else "no master key (see auth.key)"
+    why = chain.blocked if chain.up else f"{entry.name} is not answering"
     for a, (alias, spec) in enumerate(run.env.aliases.items()):
         for d, ref in enumerate(spec.deployments):
             check_id = f"probe.{alias}[{ref}]"
