@@ -37,7 +37,8 @@ def secret(target: DotenvTarget) -> Iterator[Finding]:
     get committed, copied into images and attached to tickets; prefer the process environment or a
     secret store, and if the file must hold it, keep it out of git and mode 0600. The proxy also
     loads the first `.env` in a parent directory of its installed package (FACTS.md), so an app
-    `.env` placed there leaks into the proxy.
+    `.env` placed there leaks into the proxy. Comments are checked too: a commented-out key is still
+    in the file and in its history.
     """
     doc = target.doc
     for entry in doc.entries:
