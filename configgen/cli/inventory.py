@@ -76,6 +76,9 @@ def fetch(
         source = f"${token_env}"
     if not token:
         raise click.UsageError(f"no ARM token in {source}; " + TOKEN_HINT.format(var=token_env))
+    from configgen.secrets import register_secret
+
+    register_secret(token)  # a bearer token: redacted from every line, whatever ARM sends back
     if not arm_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise click.UsageError("--arm-url must be https:// (plain http only to localhost, for tests)")
     targets = _targets(env, project, account, out)

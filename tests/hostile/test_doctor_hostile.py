@@ -232,3 +232,25 @@ def test_a_fallback_answer_fails_the_probe(tmp_path: Path) -> None:
     probe = next(c for c in result.checks if c.id == "probe.chat[fake/chat-a]")
     assert (probe.status, probe.cause, probe.key) == ("fail", "fallback", "resources.fake.deployments")
     assert probe.message == "answered by prod:mini:fake/mini-a, not by fake/chat-a (x-litellm-attempted-fallbacks: 1)"
+
+
+def test_a_resolver_that_hangs_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """getaddrinfo has no timeout of its own; a resolver that never answers is simulated, not queried."""
+    gate = __import__("threading").Event()
+
+    def hang(*args: object, **kwargs: object) -> list[object]:
+        gate.wait(10)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hang)
+    with hostile("silent") as proxy:
+        project = _project(tmp_path, proxy)
+        project.write_text(project.read_text().replace("{host: 127.0.0.1, port:", "{host: litellm.example.invalid, port:"))
+        try:
+            result, elapsed = _run(project)
+        finally:
+            gate.set()
+    check = next(c for c in result.checks if c.id == "litellm-1.reachable")
+    assert (check.status, check.cause, check.key) == ("fail", "dns", "defaults.proxy.instances[0].host")
+    assert "DNS gave no answer for litellm.example.invalid within" in check.message
+    assert elapsed < TIMEOUT + 1.0

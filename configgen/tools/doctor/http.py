@@ -25,7 +25,6 @@ one by construction; the deadline and the limit below are 60 lines.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import http.client
 import ipaddress
@@ -88,18 +87,26 @@ def resolve(host: str, port: int, timeout: float) -> tuple[list[tuple[Any, ...]]
         return [(family, socket.SOCK_STREAM, 0, "", (bare, port))], "", ""
     except ValueError:
         pass
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(socket.getaddrinfo, bare, port, type=socket.SOCK_STREAM)
-    try:
-        return list(future.result(timeout=max(timeout, 0.001))), "", ""
-    except concurrent.futures.TimeoutError:
+    # A daemon thread, not an executor: a resolver that hangs must not keep the process alive at exit.
+    box: list[Any] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            box.append(socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM))
+        except OSError as err:
+            box.append(err)
+        done.set()
+
+    threading.Thread(target=lookup, name="doctor-dns", daemon=True).start()
+    if not done.wait(max(timeout, 0.001)):
         return [], "dns", f"DNS gave no answer for {host} within {timeout:g}s"
-    except socket.gaierror as err:
-        return [], "dns", f"{host} does not resolve ({err.strerror or err})"
-    except OSError as err:
-        return [], "dns", f"{host} does not resolve ({err})"
-    finally:
-        pool.shutdown(wait=False)
+    found = box[0]
+    if isinstance(found, socket.gaierror):
+        return [], "dns", f"{host} does not resolve ({found.strerror or found})"
+    if isinstance(found, OSError):
+        return [], "dns", f"{host} does not resolve ({found})"
+    return list(found), "", ""
 
 
 def classify_os_error(err: BaseException, timeout: float) -> tuple[str, str]:

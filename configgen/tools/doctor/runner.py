@@ -1,6 +1,7 @@
 """`run_doctor`: load the project, pick the environment, run the checks of its mode within one deadline.
 
-Every secret read here (the master key, the app's key, each resource's Azure key) is registered with
+Every secret the environment holds for this project (the master key, the app's key, each resource's
+Azure key or client secret, the Redis password) is registered with
 :func:`configgen.secrets.register_secret`, so no output can print it, whatever it looks like.
 """
 
@@ -31,6 +32,8 @@ def _register_secrets(project: Project, env: Environment, environ: Mapping[str, 
     names = [env.app.api_key_env]
     if env.proxy is not None:
         names.append(env.proxy.master_key_env)
+        if env.proxy.redis is not None and env.proxy.redis.password_env:
+            names.append(env.proxy.redis.password_env)
     for res in project.resources.values():
         if isinstance(res.auth, ApiKeyAuth):
             names.append(res.auth.key_env)
