@@ -187,12 +187,13 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def printable(text: str, *, newlines: bool = False) -> str:
     """``text`` with control characters written as escapes (``\\x1b``, ``\\u202e``) so that what a
-    server or an input file supplied cannot drive the terminal; ``newlines`` keeps line breaks."""
+    server or an input file supplied cannot drive the terminal; ``newlines`` (multi-line text: diffs,
+    explanations) keeps line breaks and tabs."""
     if text.isprintable():
         return text
     out = []
     for i, ch in enumerate(text):
-        if newlines and (ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] == "\n")):
+        if newlines and (ch in "\n\t" or (ch == "\r" and text[i + 1 : i + 2] == "\n")):
             out.append(ch)
         elif ch in _ESCAPES:
             out.append(_ESCAPES[ch])

@@ -34,4 +34,6 @@ def command(env: str, dotted_path: str, project: Path | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2, default=str))
     else:
-        click.echo(format_text(result), nl=False)
+        from configgen.secrets import scrub
+
+        click.echo(scrub(format_text(result), newlines=True), nl=False)  # values come from the project file

@@ -30,4 +30,6 @@ def command(env: str, project: Path | None, fmt: str, markdown: bool) -> None:
     text = FORMATS[fmt](loaded.project, env, view.model)
     if markdown and fmt == "mermaid":
         text = f"```mermaid\n{text}```\n"
-    click.echo(text, nl=False)
+    from configgen.secrets import scrub
+
+    click.echo(scrub(text, newlines=True), nl=False)  # names and hosts come from the project file

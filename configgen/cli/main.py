@@ -283,10 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the funnel: an internal error is one line, not a traceback
         if os.environ.get("CONFIGGEN_DEBUG"):
             raise
-        from configgen.secrets import redact
+        from configgen.secrets import scrub
 
         click.echo(
-            f"configgen: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            f"configgen: internal error: {type(exc).__name__}: {scrub(str(exc))} "
             "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
             err=True,
         )

@@ -145,9 +145,10 @@ def _arm_error(err: urllib.error.HTTPError) -> tuple[str, str]:
 
 
 def _explain(status: int, code: str, message: str, account: str, resource_group: str) -> str:
-    from configgen.secrets import redact
+    from configgen.secrets import scrub
 
-    said = f" ({code}: {redact(message)})" if code or message else ""
+    # ARM's text is a remote end's: redacted, control characters escaped.
+    said = f" ({scrub(code)}: {scrub(message)})" if code or message else ""
     if status == 401:
         return (
             f"HTTP 401: the token was refused{said}; get a fresh one with "
