@@ -48,6 +48,12 @@ class PlannedFile(NamedTuple):
 
         from configgen.secrets import scrub
 
+        if self.old is not None and (self.path.name.startswith(".env") or self.path.suffix == ".env"):
+            from configgen.load.dotenv import parse_dotenv
+
+            # A hand-edited .env may hold real secrets that look like nothing: reading it registers
+            # the values of its secret variables, so the diff hides them.
+            parse_dotenv(self.old, str(self.path))
         name = display or str(self.path)
         lines = difflib.unified_diff(
             (self.old or "").splitlines(keepends=True),

@@ -14,7 +14,6 @@ import socket
 import textwrap
 import time
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from click.testing import CliRunner
 
 from configgen.cli.main import cli
 from configgen.tools.doctor import DoctorResult, run_doctor
-from tests.support.hostile_http import TERMINAL_ATTACK, HostileServer, hostile
+from tests.support.hostile_http import TERMINAL_ATTACK, HostileServer, guard_loopback, hostile
 
 #: Not shaped like any key: only the registry of values the run read can hide it.
 MASTER = "hunter2-master-value-42"
@@ -34,20 +33,9 @@ BOUND_S = TIMEOUT * 3 + 1.5
 
 
 @pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, int]]]:
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Fail on any connection to something other than 127.0.0.1 / 127.0.0.2."""
-    contacted: list[tuple[str, int]] = []
-    real = socket.socket.connect
-
-    def guarded(self: socket.socket, address: object) -> None:
-        assert isinstance(address, tuple), address
-        host = str(address[0])
-        assert host in ("127.0.0.1", "127.0.0.2"), f"the doctor connected to {address}"
-        contacted.append((host, int(address[1])))
-        real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-    yield contacted
+    return guard_loopback(monkeypatch)
 
 
 def _project(tmp_path: Path, proxy: HostileServer, azure_port: int = 9, *, balancer: HostileServer | None = None) -> Path:

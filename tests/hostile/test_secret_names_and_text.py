@@ -118,3 +118,15 @@ def test_a_file_name_with_escape_sequences_is_printed_escaped(tmp_path: Path) ->
     res = CliRunner().invoke(cli, ["validate", str(env)], catch_exceptions=False)
     assert "\x1b" not in res.output and "\x07" not in res.output
     assert "x\\x1b]0;owned\\x07.env:1:" in res.output
+
+
+def test_the_diff_of_a_hand_edited_dotenv_hides_its_secret_values(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = CliRunner().invoke(cli, ["render", "dev", "-p", str(project), "--out", str(out)], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    env = out / "server" / ".env"
+    env.write_text(env.read_text() + "LITELLM_API_KEY=plain-looking-value-31\n")
+    res = CliRunner().invoke(cli, ["render", "dev", "-p", str(project), "--out", str(out), "--diff"],
+                             catch_exceptions=False)  # fmt: skip
+    assert "+LITELLM_API_KEY=" in res.output or "-LITELLM_API_KEY=" in res.output, res.output
+    assert "plain-looking-value-31" not in res.output

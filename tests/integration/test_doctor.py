@@ -18,6 +18,7 @@ from configgen.cli.main import cli
 from configgen.tools.doctor import CheckResult, DoctorResult, run_doctor
 from tests.support.fake_azure import FakeAzure
 from tests.support.fixtures import require_binary
+from tests.support.hostile_http import guard_loopback
 from tests.support.litellm_proxy import start_litellm
 from tests.support.procs import free_port
 from tests.support.stack import API_VERSION, AS_OF, AZURE_KEY, MASTER_KEY, Stack, new_fake, running_stack
@@ -34,6 +35,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         require_binary(binary)
     with new_fake() as fake, running_stack(tmp_path_factory.mktemp("doctor"), fake) as st:
         yield st
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The doctor follows server answers: every connection it makes here must go to 127.0.0.1."""
+    return guard_loopback(monkeypatch, ("127.0.0.1",))
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Sequences a hostile server sends to take over a terminal: retitle (OSC 0), clear screen, bidi override.
 TERMINAL_ATTACK = "\x1b]0;owned\x07\x1b[2J\x1b[31mred\u202eevil\r\nfake: line"
@@ -186,6 +187,23 @@ class HostileServer:
         body = b'{"status": "healthy"}'
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                      + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)  # fmt: skip
+
+
+def guard_loopback(monkeypatch: Any, allowed: tuple[str, ...] = ("127.0.0.1", "127.0.0.2")) -> list[tuple[str, int]]:
+    """Make every in-process ``socket.connect`` to an address outside ``allowed`` fail the test;
+    returns the list of (host, port) contacted."""
+    contacted: list[tuple[str, int]] = []
+    real = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0])
+            assert host in allowed, f"connected to {address}: only loopback is allowed"
+            contacted.append((host, int(address[1])))
+        real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return contacted
 
 
 @contextlib.contextmanager
