@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
-import unicodedata
 
 #: LiteLLM's documented example master key; litellm/proxy/proxy_server.py refuses to start with it.
 LITELLM_DEFAULT_KEY = "sk-1234"
@@ -142,8 +140,9 @@ def secret_kind(value: str) -> str | None:
 #: Registered values shorter than this are not redacted on their own: hiding every `ab` in a report
 #: would make it unreadable and protects nothing (a 3-character secret is no secret).
 MIN_SECRET_LENGTH = 4
+# No lock: values are registered by the readers before output starts, and the sorted tuple is swapped
+# in one assignment, so a reporter on another thread sees the old or the new set, never half of one.
 _KNOWN: set[str] = set()
-_KNOWN_LOCK = threading.Lock()
 _known_sorted: tuple[str, ...] = ()
 
 
@@ -153,20 +152,18 @@ def register_secret(value: str | None) -> None:
     text = (value or "").strip()
     if len(text) < MIN_SECRET_LENGTH or is_reference(text) or is_placeholder(text):
         return
-    with _KNOWN_LOCK:
-        if text in _KNOWN:
-            return
-        _KNOWN.add(text)
-        # Longest first: a key that contains another registered key is hidden whole.
-        _known_sorted = tuple(sorted(_KNOWN, key=len, reverse=True))
+    if text in _KNOWN:
+        return
+    _KNOWN.add(text)
+    # Longest first: a key that contains another registered key is hidden whole.
+    _known_sorted = tuple(sorted(_KNOWN, key=len, reverse=True))
 
 
 def forget_secrets() -> None:
     """Drop every registered value (tests; a long-lived process between runs)."""
     global _known_sorted
-    with _KNOWN_LOCK:
-        _KNOWN.clear()
-        _known_sorted = ()
+    _KNOWN.clear()
+    _known_sorted = ()
 
 
 def _redact_known(text: str) -> str:
@@ -179,6 +176,8 @@ def _redact_known(text: str) -> str:
 #: Characters that move the cursor, retitle the terminal or reorder text: C0/C1 controls (ESC starts
 #: ANSI and OSC sequences), DEL, and Unicode format characters such as bidi overrides (U+202E).
 def _is_control(ch: str) -> bool:
+    import unicodedata  # only for text that is not plainly printable
+
     return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
 
 
