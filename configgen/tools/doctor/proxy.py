@@ -8,9 +8,11 @@ with the master key, compared with the project's aliases). Targets are checked a
 
 With ``--probe``, ``probe.<alias>[<resource>/<deployment>]``: one tiny chat completion per deployment
 of each alias through the app's URL, pinned to that deployment by sending its ``model_info.id`` as
-``model``. LiteLLM 1.110.2 routes a request whose model is a deployment id to that deployment only
-(litellm/proxy/route_llm_request.py; seen against the real proxy: a pinned request to a deployment
-Azure does not have gets Azure's 404, no fallback). The probe passes only when the answer says that
+``model``. LiteLLM 1.110.2 routes a request whose model is a deployment id to that deployment only.
+Observed against the real proxy (tests/integration/test_doctor.py), not read: the router's selection
+lives in its compiled core (litellm/router_rust); the answer carries ``x-litellm-model-group: <the
+id>``, and a pinned request to a deployment Azure does not have gets Azure's 404 with no retry and no
+fallback. The probe passes only when the answer says that
 deployment answered: LiteLLM's response headers ``x-litellm-model-id`` (the deployment that answered)
 and ``x-litellm-attempted-fallbacks`` (how many fallbacks were tried;
 litellm/proxy/common_request_processing.py ``get_custom_headers``,
