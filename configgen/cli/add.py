@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from configgen.cli.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
-from configgen.cli.options import as_of_option, project_option, run_edit
+from configgen.cli.options import as_of_option, no_secret_name, project_option, run_edit
 
 # the defaults `init` uses too, and the project model's own SKU list
 from configgen.tools.authoring.starter import DEFAULT_API_VERSION, DEFAULT_CAPACITY, DEFAULT_SKU, SKUS
@@ -53,7 +53,7 @@ def command() -> None:
 
 
 @command.command("resource")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option("--endpoint", help="Resource root URL (default: https://NAME.openai.azure.com).")
 @click.option("--region", required=True, help="Azure region, e.g. eastus2.")
 @click.option("--api-version", default=DEFAULT_API_VERSION, show_default=True)
@@ -96,7 +96,7 @@ def resource(
 
 @command.command("deployment")
 @click.argument("resource_name", metavar="RESOURCE", shell_complete=complete_resource)
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @_deployment_options
 @_common
 def deployment(
@@ -118,7 +118,7 @@ def deployment(
 
 
 @command.command("alias", short_help="Add model alias NAME, served by the given deployments.")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option(
     "-d",
     "--deployment",
@@ -148,7 +148,7 @@ def alias(
 
 
 @command.command("environment", short_help="Add environment NAME; it starts as the defaults.")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option("--description", default="", help="One line saying what it is.")
 @click.option("--production", is_flag=True, help="Stricter rules apply.")
 @_common

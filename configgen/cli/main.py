@@ -16,7 +16,7 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, emit, no_cache_option, project_option
+from configgen.cli.options import as_of_option, emit, no_cache_option, no_secret_name, project_option
 from configgen.cli.options import resolve_format as _format
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
@@ -189,7 +189,7 @@ def _check_render(project: Path | None, as_of: dt.date | None, fmt: str) -> int:
 
 
 @cli.command(short_help="Validate, then write ENV's LiteLLM config, .env, start script and balancer files.")
-@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
+@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env, callback=no_secret_name)
 @project_option
 @click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
 @click.option(
@@ -351,10 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the funnel: an internal error is one line, not a traceback
         if os.environ.get("CONFIGGEN_DEBUG"):
             raise
-        from configgen.secrets import redact
+        from configgen.secrets import scrub
 
         click.echo(
-            f"configgen: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            f"configgen: internal error: {type(exc).__name__}: {scrub(str(exc))} "
             "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
             err=True,
         )

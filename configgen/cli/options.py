@@ -104,6 +104,26 @@ def emit(findings: list[Any], fmt: str, *, err: bool = False) -> None:
     click.echo(REPORTERS[name](findings), nl=False, err=to_err)
 
 
+_Names = TypeVar("_Names", str, tuple[str, ...], None)
+
+
+def no_secret_name(ctx: click.Context, param: click.Parameter, value: _Names) -> _Names:
+    """Refuse a name (environment, alias, resource) that looks like a key: it would be echoed in output
+    and written into files. The value itself is never repeated in the error."""
+    from configgen.secrets import register_secret, secret_kind
+
+    names: tuple[str, ...] = (value,) if isinstance(value, str) else value or ()
+    for name in names:
+        kind = secret_kind(name)
+        if kind is not None:
+            register_secret(name)  # in case anything later quotes the command line
+            raise click.BadParameter(
+                f"this looks like {kind}, not a name; names are printed and written into files, so a key must "
+                "never be one (was a key pasted in the wrong place?)"
+            )
+    return value
+
+
 def run_edit(command: str, action: Callable[[], list[Any]]) -> None:
     """Run a project-file edit: a refused edit prints its findings and exits 1; otherwise the
     warnings and errors of the result are shown (the edit was written)."""

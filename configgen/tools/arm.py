@@ -168,9 +168,10 @@ def _arm_error(err: urllib.error.HTTPError) -> tuple[str, str]:
 def _explain(
     status: int, code: str, message: str, account: str | None, resource_group: str | None, location: str | None = None
 ) -> str:
-    from configgen.secrets import redact
+    from configgen.secrets import scrub
 
-    said = f" ({code}: {redact(message)})" if code or message else ""
+    # ARM's text is a remote end's: redacted, control characters escaped.
+    said = f" ({scrub(code)}: {scrub(message)})" if code or message else ""
     if location is not None and status == 403:
         return (
             f"HTTP 403: not allowed to list the models of {location}{said}; the identity needs "
