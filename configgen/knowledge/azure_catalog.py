@@ -18,11 +18,17 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
-ApiStatus = Literal["ga", "preview", "v1"]
-ModelKind = Literal["chat", "reasoning", "embedding", "completion", "audio", "image", "other"]
-CapacityUnit = Literal["tpm_thousands", "ptu", "batch_tokens"]
+from configgen.knowledge.azure_records import (
+    ApiVersion,
+    MinApi,
+    Model,
+    ModelVersion,
+    Retirement,
+    RpmRatio,
+    Sku,
+)
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(-preview)?$")
 # Model versions as Azure names them: dates (2024-08-06), MMDD snapshots (0613, 1106-preview),
@@ -50,114 +56,6 @@ def azure_resource_from_host(host: str) -> str | None:
         if h.endswith(suffix):
             return host[: len(h) - len(suffix)]
     return None
-
-
-class ApiVersion(NamedTuple):
-    name: str
-    status: ApiStatus
-    source: str
-    checked: str
-    note: str = ""
-
-    @property
-    def is_preview(self) -> bool:
-        return self.status == "preview"
-
-
-class MinApi(NamedTuple):
-    """The oldest api-version that accepts something, per channel.
-
-    ``ga is None`` means no dated GA version accepts it (only previews and the v1 API do); ``preview is
-    None`` likewise for dated previews.
-    """
-
-    preview: str | None
-    ga: str | None
-    source: str = ""
-    note: str = ""
-
-    def describe(self) -> str:
-        parts = []
-        if self.ga:
-            parts.append(f"GA {self.ga}")
-        if self.preview:
-            parts.append(f"preview {self.preview}")
-        parts.append("v1")
-        return " / ".join(parts)
-
-    def oldest(self) -> str:
-        """The version to recommend: the GA one when there is one."""
-        return self.ga or self.preview or "v1"
-
-
-class Retirement(NamedTuple):
-    """Retirement dates per SKU class: the regional ``Standard`` SKU, and every other SKU."""
-
-    standard: dt.date | None = None
-    other: dt.date | None = None
-    retired: bool = False  # already retired, exact date not recorded (legacy models)
-
-    def date_for(self, sku_class: str | None) -> dt.date | None:
-        if sku_class == "standard":
-            return self.standard
-        if sku_class == "other":
-            return self.other
-        return None
-
-    @property
-    def first(self) -> dt.date | None:
-        dates = [d for d in (self.standard, self.other) if d is not None]
-        return min(dates) if dates else None
-
-    @property
-    def last(self) -> dt.date | None:
-        dates = [d for d in (self.standard, self.other) if d is not None]
-        return max(dates) if dates else None
-
-
-class RpmRatio(NamedTuple):
-    """Quota: ``rpm`` requests per minute for every ``per_tpm`` tokens per minute."""
-
-    rpm: int
-    per_tpm: int
-
-
-class ModelVersion(NamedTuple):
-    model: str
-    version: str
-    lifecycle: Literal["ga", "preview"]
-    retirement: Retirement
-    replacement: str | None
-    min_api: MinApi | None
-    source: str
-    checked: str
-
-
-class Model(NamedTuple):
-    name: str
-    kind: ModelKind
-    rpm_ratio: RpmRatio | None
-    versions: tuple[ModelVersion, ...]
-    source: str
-    checked: str
-
-    def version(self, version: str) -> ModelVersion | None:
-        for v in self.versions:
-            if v.version == version:
-                return v
-        return None
-
-
-class Sku(NamedTuple):
-    name: str
-    capacity_unit: CapacityUnit
-    retirement_class: Literal["standard", "other"]
-    source: str
-    checked: str
-
-    @property
-    def provisioned(self) -> bool:
-        return self.capacity_unit == "ptu"
 
 
 class Catalog(NamedTuple):

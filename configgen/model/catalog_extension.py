@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from configgen.knowledge.azure_catalog import ApiVersion, Catalog, MinApi, Model, ModelKind, ModelVersion, Retirement, RpmRatio
+from configgen.knowledge.azure_catalog import Catalog
+from configgen.knowledge.azure_records import ApiVersion, MinApi, Model, ModelKind, ModelVersion, Retirement, RpmRatio
 
 
 class _Strict(BaseModel):

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from configgen.findings import Finding, Severity
-from configgen.knowledge.azure_catalog import ModelVersion
+from configgen.knowledge.azure_records import ModelVersion
 from configgen.load.azure_models import AzureModel, ModelsData, models_for
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse, Located
