@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "configgen"
 # Lowest first. A module may import its own layer and the layers below it, never above.
 LAYERS: list[set[str]] = [
     {"findings", "suggest", "secrets", "core_checks", "filekinds"},
-    {"yamlsource", "_yamlevents", "dotenv", "escape", "scripts", "balancer_files", "catalog", "litellm_known",
+    {"yamlsource", "_yamlevents", "dotenv", "escape", "scripts", "balancer_files", "catalog", "litellm_known", "litellm_models",
      "catalog_extension"},
     {"model", "layers", "rules.base"},
     {"schema_errors", "project", "project_azure", "litellm_azure", "derive"},
