@@ -20,6 +20,11 @@ _HANDLED_ELSEWHERE = {
 }
 
 
+#: Top-level sections litellm-section-shape reports when they are nested inside another section.
+_NESTED_SECTIONS = frozenset({"model_list", "litellm_settings", "general_settings", "router_settings",
+                              "environment_variables"})
+
+
 def _sections() -> dict[str, frozenset[str]]:
     k = known()
     return {
@@ -58,15 +63,19 @@ def _hint(key: str, candidates: frozenset[str], here: str) -> str:
 def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
     """LiteLLM ignores keys it does not know at the top level, in `general_settings`,
     `litellm_settings`, `router_settings` and in a `model_list` entry, without a word: a typo
-    (`routing_stratgy`) or a setting in the wrong section (`master_key` under `litellm_settings`)
-    simply has no effect.
+    (`routing_stratgy`) or a setting in the wrong section (`num_retries` under `general_settings`,
+    `success_callback` under `general_settings`) simply has no effect (warning: the config works, the
+    setting does not).
 
     Known keys come from the installed LiteLLM 1.110.2 (configgen/data/litellm_known.json, written by
     scripts/snapshot_litellm_known.py): the sections `litellm/proxy/proxy_server.py` `ProxyConfig`
-    reads; `ConfigGeneralSettings` in `litellm/proxy/_types.py`; the module settings `load_config`
-    sets with `setattr(litellm, key, value)`; `Router.__init__` arguments (`litellm/router_api.py`
-    `router_init_args`); `Deployment` fields in `litellm/types/router.py`. Unknown `model_info` keys
-    are reported only when they look like a typo of a known one (model_info is also free-form metadata).
+    reads; `ConfigGeneralSettings` in `litellm/proxy/_types.py` plus every general_settings key litellm's
+    source reads (`general_settings.get("x")`, `proxy_settings.get("x")`, `_general_setting_enabled("x")`:
+    `disable_error_logs` is one); the module settings `load_config` sets with `setattr(litellm, key,
+    value)` that litellm defines or reads (`getattr(litellm, "timezone", None)`, `litellm.x`);
+    `Router.__init__` arguments (`litellm/router_api.py` `router_init_args`); `Deployment` fields in
+    `litellm/types/router.py`. `model_info` is free-form metadata LiteLLM keeps and serves from
+    `/model/info`: a custom key there is reported only when it looks like a typo of a known one.
     Unknown `litellm_params` keys are `litellm-unknown-param`.
     """
     doc = target.doc
@@ -84,6 +93,8 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
         if not isinstance(sec, dict):
             continue
         for key in sec:
+            if key in _NESTED_SECTIONS:
+                continue  # a section indented inside another one: litellm-section-shape
             if key not in keys and (name, key) not in _HANDLED_ELSEWHERE:
                 yield _unknown(
                     doc,
@@ -175,8 +186,7 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
         return
     ml = data["model_list"]
     if not isinstance(ml, list):
-        yield _dropped(doc, ("model_list",), f"model_list is {type_name(ml)}, not a list: no model is served")
-        return
+        return  # the proxy crashes at start: litellm-section-shape
     k = known()
     for i, entry in enumerate(ml):
         path: DataPath = ("model_list", i)

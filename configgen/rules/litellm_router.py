@@ -7,10 +7,13 @@ from typing import Any
 
 from configgen.findings import DataPath, Finding, Severity
 from configgen.litellm_known import known, type_name
+from configgen.litellm_models import azure_name_in_model_map
 from configgen.rules.base import LiteLLMTarget, rule
 from configgen.rules.litellm_common import (
     FALLBACK_SETTINGS,
+    SECRET_FIELDS,
     azure_host,
+    azure_settings_reason,
     credential_values,
     env_ref_name,
     is_azure_entry,
@@ -27,33 +30,51 @@ from configgen.yamlsource import YamlDocument
 @rule(
     "litellm-azure-prefix",
     Severity.ERROR,
-    "an Azure api_base with a model that lacks the azure/ prefix",
+    "an Azure deployment whose model lacks the azure/ prefix: called as OpenAI, 404",
     "litellm",
 )
 def azure_prefix(target: LiteLLMTarget) -> Iterator[Finding]:
     """LiteLLM picks the provider from the `model` prefix
     (`litellm/litellm_core_utils/get_llm_provider_logic.py` `get_llm_provider`), not from
     `api_base`. `model: gpt-4o` with `api_base: https://x.openai.azure.com` is treated as OpenAI:
-    the request goes to `<api_base>/chat/completions` with a Bearer header and Azure answers 404.
-    Write `model: azure/<deployment-name>` (or set `custom_llm_provider: azure`). `azure_ai/` is
-    Azure AI Foundry's own provider and is left alone. (FACTS.md, "Azure deployments need ...".)
+    the request goes to `<api_base>/chat/completions` with a Bearer header and no api-version, and
+    Azure answers 404 (seen in the real proxy against the fake Azure). The same holds for
+    `model: os.environ/AZURE_OPENAI_DEPLOYMENT` beside Azure settings: a variable named for the
+    deployment holds its bare name. Azure settings: an Azure host in api_base, an api_base read from
+    an `AZURE_*` variable, or an `api_version`. Write `model: azure/<deployment-name>` (or set
+    `custom_llm_provider: azure`). `openai/` (the v1 API pattern Microsoft documents) and `azure_ai/`
+    (Azure AI Foundry's own provider) are left alone, as is `os.environ/AZURE_MODEL`, which may hold
+    the prefix. (FACTS.md, "Azure deployments need ...".)
     """
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
         model = lp.get("model")
-        if not isinstance(model, str) or env_ref_name(model) is not None or not azure_host(lp.get("api_base")):
+        if not isinstance(model, str) or lp.get("custom_llm_provider"):
             continue
-        if model.startswith(("azure/", "azure_ai/")) or lp.get("custom_llm_provider") in ("azure", "azure_ai"):
+        ref = env_ref_name(model)
+        if ref is not None:
+            if "DEPLOYMENT" not in ref.upper():
+                continue
+        elif model.startswith("openai/"):
+            # openai/ + `https://R.openai.azure.com/openai/v1` is the v1 pattern Microsoft documents; against
+            # the resource root it posts to `/chat/completions` and gets 404.
+            if not azure_host(lp.get("api_base")) or str(lp.get("api_base")).rstrip("/").endswith("/openai/v1"):
+                continue
+        elif "/" in model:
+            continue  # another provider prefix (azure/, azure_ai/, ...) says what it is
+        why = azure_settings_reason(lp)
+        if why is None:
             continue
-        name = model.split("/", 1)[1] if model.startswith("openai/") else model
+        name = f"${{{ref}}}" if ref is not None else model.removeprefix("openai/")
         yield doc.finding(
             "litellm-azure-prefix",
             Severity.ERROR,
             (*path, "litellm_params", "model"),
-            f"`model: {model}` has no `azure/` prefix but api_base is an Azure OpenAI endpoint: "
-            "LiteLLM calls it as OpenAI and gets 404",
-            f"write `model: azure/{name}` (the part after azure/ is the Azure deployment name)",
+            f"`model: {model}` has no `azure/` prefix but {why}: LiteLLM calls it as OpenAI "
+            "(`<api_base>/chat/completions`, no api-version) and Azure answers 404",
+            f"write `model: azure/{name}`" + (" (set the variable to `azure/<deployment>` or write the name here)"
+                                                  if ref is not None else " (the part after azure/ is the deployment name)"),
         )
 
 
@@ -275,54 +296,84 @@ def duplicate_model_id(target: LiteLLMTarget) -> Iterator[Finding]:
             seen[key] = path
 
 
+#: router_settings keys that make several proxy instances share router state through Redis
+#: (litellm/router_api.py router_init_args: redis_url, redis_host).
+_SHARED_STATE_KEYS = ("redis_url", "redis_host")
+
+
+def _holds_env_secret(lp: dict[str, Any]) -> bool:
+    return any(k in SECRET_FIELDS and env_ref_name(v) is not None for k, v in lp.items())
+
+
 @rule(
     "litellm-model-id-missing",
     Severity.WARNING,
-    "a model_list entry without model_info.id gets an id hashed from its params (secret included)",
+    "instances that share router state through Redis may hash a deployment to different ids",
     "litellm",
 )
 def model_id_missing(target: LiteLLMTarget) -> Iterator[Finding]:
-    """Without `model_info.id` the router derives one by hashing the model group and the
-    `litellm_params` (`litellm/router_api.py` `deployment_id`), including the API key as resolved
-    from the environment. The id then changes whenever a key rotates, differs between instances
-    whose environment differs, and breaks state shared through Redis (cooldowns, usage) and any
-    reference to the deployment by id (FACTS.md: "Set model_info.id explicitly and stable").
+    """Without `model_info.id` the router derives a deployment's id by hashing its model group and
+    its `litellm_params` as resolved, the API key included (`litellm/router_api.py`
+    `deployment_id`: a sha256 over every key and value). For one instance that is harmless: the id
+    is stable while the key is. Instances that share cooldowns, usage and health through Redis
+    (`router_settings.redis_host` / `redis_url`) key that state by the id, so while their keys
+    differ (a rotation rolling through the instances) each computes another id for the same
+    deployment and the shared state splits. Reported once per config, where Redis is configured,
+    when an entry without an id takes a secret from the environment (`api_key: os.environ/...`).
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
-        if _entry_id(entry) is not None:
-            continue
-        where = (*path, "model_info") if isinstance(entry.get("model_info"), dict) else path
-        yield doc.finding(
-            "litellm-model-id-missing",
-            Severity.WARNING,
-            where,
-            f"{_label(entry, path)} has no model_info.id: LiteLLM hashes its params (the key included) into one",
-            "add `model_info: {id: <stable-unique-id>}`",
-            key=True,
-        )
+    router = section(doc, "router_settings") or {}
+    shared = next((k for k in _SHARED_STATE_KEYS if router.get(k)), None)
+    if shared is None:
+        return
+    missing = [
+        _label(entry, path)
+        for path, entry in model_entries(doc)
+        if _entry_id(entry) is None and _holds_env_secret(litellm_params(entry))
+    ]
+    if not missing:
+        return
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    yield doc.finding(
+        "litellm-model-id-missing",
+        Severity.WARNING,
+        ("router_settings", shared),
+        f"instances share router state through Redis, but {shown} ha{'ve' if len(missing) > 1 else 's'} no "
+        "model_info.id: the id is hashed from the resolved key, so instances whose keys differ split cooldowns "
+        "and usage",
+        "give every deployment a stable `model_info: {id: <resource>-<deployment>}`",
+        key=True,
+    )
 
 
 @rule(
     "litellm-base-model-missing",
-    Severity.WARNING,
-    "an Azure deployment without model_info.base_model: wrong cost and context window",
+    Severity.INFO,
+    "an Azure deployment LiteLLM's model map does not know by name, without model_info.base_model",
     "litellm",
 )
 def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
-    """Azure deployments have names the user chose; LiteLLM looks the model up in its cost and
-    context-window map by name, and Azure's responses name only the model family. Without
-    `model_info.base_model` (e.g. `azure/gpt-4o-2024-08-06`) cost tracking, budgets and
-    context-window checks use the wrong entry or none. LiteLLM reads `model_info.base_model`, else
-    `litellm_params.base_model` (`litellm/router_rust/surface/model_info.py`; pricing in
-    `litellm/cost_calculator.py`; FACTS.md "Set model_info.base_model"). Wildcard routes (`azure/*`)
-    are not reported: they stand for every deployment a request names.
+    """LiteLLM looks a deployment's model information (context window, capabilities, `/model/info`)
+    up by its name, `azure/<deployment>`, in its model map
+    (`litellm/model_prices_and_context_window_backup.json`). A deployment named after its model
+    (`azure/gpt-4o`, `azure/o3`, `azure/responses/gpt-5`) is found there; one with a name the user
+    chose (`azure/chat-prod`) is not, and only `model_info.base_model` (or `litellm_params.base_model`,
+    `litellm/router_rust/surface/model_info.py`) tells LiteLLM what it is. Cost is still priced from
+    the model Azure names in its response (`litellm/cost_calculator.py`
+    `select_model_name_for_cost_calc`), so this is advice (info), not a failure. Not reported for
+    names the map knows (configgen/data/litellm_models.json), wildcard routes (`azure/*`) and names
+    that are not literal (`os.environ/`, `${...}`).
     """
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp) or "*" in str(lp.get("model", "")):
-            continue  # a wildcard route (`azure/*`) serves whatever deployment the request names
+        model = lp.get("model")
+        if not is_azure_entry(lp) or not isinstance(model, str) or "*" in model or "${" in model:
+            continue
+        if env_ref_name(model) is not None or not model.startswith("azure/"):
+            continue
+        if azure_name_in_model_map(model.removeprefix("azure/")):
+            continue
         info = entry.get("model_info")
         if isinstance(info, dict) and info.get("base_model"):
             continue
@@ -330,9 +381,10 @@ def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
             continue
         yield doc.finding(
             "litellm-base-model-missing",
-            Severity.WARNING,
+            Severity.INFO,
             (*path, "model_info") if isinstance(info, dict) else path,
-            f"Azure {_label(entry, path)} has no model_info.base_model: cost and context-window lookups are wrong",
+            f"Azure {_label(entry, path)}: LiteLLM's model map has no `{model}`, so its context window and "
+            "capabilities are unknown to LiteLLM",
             "add `base_model: azure/<model>-<version>`, e.g. `azure/gpt-4o-2024-08-06`",
             key=True,
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.realworld.corpus import ROOT, case_dirs, expected, produced  # noqa: E402
+from tests.realworld.corpus import ROOT, case_dirs, expected, produced
 
 
 def _pct(a: int, b: int) -> str:
