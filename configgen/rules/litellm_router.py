@@ -38,9 +38,11 @@ def azure_prefix(target: LiteLLMTarget) -> Iterator[Finding]:
     (`litellm/litellm_core_utils/get_llm_provider_logic.py` `get_llm_provider`), not from
     `api_base`. `model: gpt-4o` with `api_base: https://x.openai.azure.com` is treated as OpenAI:
     the request goes to `<api_base>/chat/completions` with a Bearer header and no api-version, and
-    Azure answers 404 (seen in the real proxy against the fake Azure). The same holds for
-    `model: os.environ/AZURE_OPENAI_DEPLOYMENT` beside Azure settings: a variable named for the
-    deployment holds its bare name. Azure settings: an Azure host in api_base, an api_base read from
+    Azure answers 404; a bare name that is no OpenAI model (`chat-prod`) has no provider at all and
+    the deployment is never created (both seen in the real proxy against the fake Azure,
+    tests/integration/test_realworld_proxy.py). The same holds for `model:
+    os.environ/AZURE_OPENAI_DEPLOYMENT` beside Azure settings: a variable named for the deployment
+    holds its bare name. Azure settings: an Azure host in api_base, an api_base read from
     an `AZURE_*` variable, or an `api_version`. Write `model: azure/<deployment-name>` (or set
     `custom_llm_provider: azure`). `openai/` (the v1 API pattern Microsoft documents) and `azure_ai/`
     (Azure AI Foundry's own provider) are left alone, as is `os.environ/AZURE_MODEL`, which may hold
@@ -72,7 +74,8 @@ def azure_prefix(target: LiteLLMTarget) -> Iterator[Finding]:
             Severity.ERROR,
             (*path, "litellm_params", "model"),
             f"`model: {model}` has no `azure/` prefix but {why}: LiteLLM calls it as OpenAI "
-            "(`<api_base>/chat/completions`, no api-version) and Azure answers 404",
+            "(`<api_base>/chat/completions`, no api-version), or finds no provider for it; no request reaches the "
+            "Azure deployment",
             f"write `model: azure/{name}`" + (" (set the variable to `azure/<deployment>` or write the name here)"
                                                   if ref is not None else " (the part after azure/ is the deployment name)"),
         )
