@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -70,15 +71,30 @@ def _balancer_ports(target: BundleTarget) -> set[int]:
     return ports
 
 
+_VAR = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-(\d+))?\}?$")
+
+
 def _script_ports(target: BundleTarget) -> set[int]:
-    """Ports the proxy start scripts given with the files pass as `--port N` (`--port=N`)."""
+    """Ports the proxy start scripts given with the files pass as `--port N`, or as `--port "$port"`
+    with `port=N` set in the script (the rendered run.sh: `litellm-1) host=... port=8000 ;;`)."""
     ports: set[int] = set()
     for script in target.scripts:
         for cmd in getattr(script, "commands", ()):
             opt = cmd.get("--port")
             value = getattr(opt, "value", None)
-            if isinstance(value, str) and value.isdigit():
+            if not isinstance(value, str):
+                continue
+            value = value.strip("\"'")
+            if value.isdigit():
                 ports.add(int(value))
+                continue
+            var = _VAR.match(value)
+            if var is None:
+                continue
+            assigned = re.findall(rf"(?<![\w$]){re.escape(var.group(1))}=[\"']?(\d+)", getattr(script, "text", ""))
+            ports.update(int(n) for n in assigned)
+            if not assigned and var.group(2):
+                ports.add(int(var.group(2)))
     return ports
 
 
