@@ -96,7 +96,8 @@ def endpoint_http(use: AzureUse) -> Iterator[Finding]:
     """Azure OpenAI only serves HTTPS (the REST specs in Azure/azure-rest-api-specs,
     `specification/cognitiveservices/data-plane/AzureOpenAI/inference/*/inference.json`, declare
     `https://{endpoint}/openai` only): `http://` to a real Azure host fails, and the request carries
-    the `api-key` header in clear text first, so the key is exposed (error). Local test endpoints (`127.0.0.1`, `localhost`) are not reported.
+    the `api-key` header in clear text first, so the key is exposed (error). Local test endpoints
+    (`127.0.0.1`, `localhost`) are not reported.
     """
     u = _url(use)
     if u is None or u.hostname is None or u.scheme.lower() != "http":
