@@ -8,7 +8,7 @@ from typing import Any
 from configgen.findings import DataPath, Finding, Severity
 from configgen.litellm_known import accepts_any, known, type_name
 from configgen.rules.base import LiteLLMTarget, rule
-from configgen.rules.litellm_common import env_ref_name, model_entries
+from configgen.rules.litellm_common import env_ref_name, is_azure_entry, model_entries
 from configgen.secrets import redact
 from configgen.suggest import did_you_mean
 from configgen.yamlsource import YamlDocument
@@ -37,20 +37,25 @@ def _sections() -> dict[str, frozenset[str]]:
 def _elsewhere(key: str, here: str) -> str:
     """Where ``key`` would be known, if it is misplaced (e.g. ``master_key`` at the top level)."""
     k = known()
-    homes = {"general_settings": k.general_settings, "router_settings": k.router_settings}
+    if here and key in k.top_level:
+        return "the top level"
+    homes = {"general_settings": k.general_settings, "router_settings": k.router_settings,
+             "litellm_settings": k.litellm_settings}
     for name, keys in homes.items():
         if name != here and key in keys:
-            return name
+            return f"`{name}:`"
     return ""
 
 
 def _hint(key: str, candidates: frozenset[str], here: str) -> str:
+    home = _elsewhere(key, here)
+    if home:
+        return f"`{key}` belongs under {home}"
     best = did_you_mean(key, candidates)
     if best:
         return f"did you mean `{best}`?"
-    home = _elsewhere(key, here)
     if home:
-        return f"`{key}` belongs under `{home}:`"
+        return f"`{key}` belongs under {home}"
     return ""
 
 
@@ -109,7 +114,7 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
                     doc,
                     (*path, key),
                     f"`{key}` is not a model_list entry field: it is ignored",
-                    _hint(key, k.deployment, "") or "fields: model_name, litellm_params, model_info",
+                    _entry_hint(key),
                 )
         info = entry.get("model_info")
         if isinstance(info, dict):
@@ -119,6 +124,16 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
                     yield _unknown(
                         doc, (*path, "model_info", key), f"model_info key `{key}` is unknown", f"did you mean `{best}`?"
                     )
+
+
+def _entry_hint(key: str) -> str:
+    """Where a key written directly on a model_list entry belongs."""
+    k = known()
+    for name, keys in (("litellm_params", k.litellm_params), ("model_info", k.model_info)):
+        if key in keys:
+            return f"`{key}` belongs under `{name}:`"
+    best = did_you_mean(key, k.deployment)
+    return f"did you mean `{best}`?" if best else "fields: model_name, litellm_params, model_info"
 
 
 def _unknown(doc: YamlDocument, path: DataPath, message: str, hint: str) -> Finding:
@@ -140,12 +155,15 @@ def unknown_param(target: LiteLLMTarget) -> Iterator[Finding]:
     (`litellm/types/router.py`) and the OpenAI chat parameters (`OPENAI_CHAT_COMPLETION_PARAMS`),
     snapshotted in configgen/data/litellm_known.json, plus `extra_body`, which LiteLLM merges into the
     request body on purpose (`litellm/utils.py` `add_provider_specific_params_to_optional_params`).
+    Checked for Azure deployments only: other providers take provider-specific parameters through the
+    same door on purpose (watsonx `space_id`, vLLM and Ollama extras), so an unknown key there is not
+    a mistake configgen can tell.
     """
     doc = target.doc
     k = known()
     for path, entry in model_entries(doc):
         lp = entry.get("litellm_params")
-        if not isinstance(lp, dict):
+        if not isinstance(lp, dict) or not is_azure_entry(lp):
             continue
         for key in lp:
             if key in k.litellm_params:
@@ -172,6 +190,10 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
     (`litellm/proxy/proxy_server.py` `load_config`): an entry that fails validation of `Deployment`
     (`litellm/types/router.py`) is logged and dropped, and the proxy starts with fewer models —
     `litellm --validate_config` still says OK. Clients then get 400 `Invalid model name`.
+
+    An entry without `litellm_params`, or whose `litellm_params` has no `model`, is worse: `load_config`
+    reads `model["litellm_params"]["model"]` for every entry and the proxy stops at start with a
+    KeyError (seen in the real proxy, tests/integration/test_realworld_proxy.py).
 
     Reported: an entry without `model_name` or `litellm_params.model`, `litellm_params` or
     `model_info` that is not a mapping, and a value pydantic (lax mode) refuses for a typed field:
@@ -200,11 +222,14 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
         lp = entry.get("litellm_params")
         if not isinstance(lp, dict):
             what = "has no litellm_params" if lp is None else "has litellm_params that is not a mapping"
-            yield _dropped(doc, path if lp is None else (*path, "litellm_params"), f"entry {what}: it is dropped")
+            # load_config reads model["litellm_params"].items() before the router validates anything.
+            consequence = "the proxy stops at start" if lp is None else "it is dropped"
+            yield _dropped(doc, path if lp is None else (*path, "litellm_params"), f"entry {what}: {consequence}")
         else:
             if "model" not in lp:
-                yield _dropped(doc, (*path, "litellm_params"), "litellm_params has no `model`: the entry is dropped",
-                               key=True)
+                # load_config reads model["litellm_params"]["model"] for every entry: KeyError at start.
+                yield _dropped(doc, (*path, "litellm_params"), "litellm_params has no `model`: the proxy stops at "
+                               "start", key=True)
             elif not isinstance(lp["model"], str):
                 yield _dropped(doc, (*path, "litellm_params", "model"), "litellm_params.model is not a string: "
                                "the entry is dropped")

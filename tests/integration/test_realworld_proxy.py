@@ -102,10 +102,11 @@ def test_bare_deployment_from_the_environment_never_reaches_it(
             "model_list:\n  chat:\n    litellm_params:\n      model: azure/gpt-4o-prod\n"
             "      api_base: {api_base}\n      api_version: \"2024-10-21\"\n", id="model-list-mapping",
         ),
+        pytest.param("model_list:\n" + GOOD + "  - model_name: empty\n    litellm_params: {{}}\n", id="no-model"),
     ],
 )
 def test_section_of_the_wrong_shape_stops_the_proxy(tmp_path: Path, fake_azure: FakeAzure, text: str) -> None:
-    assert "litellm-section-shape" in _rules_on(tmp_path, text)
+    assert {"litellm-section-shape", "litellm-deployment-dropped"} & _rules_on(tmp_path, text)
     with pytest.raises(ProcError):
         _start(tmp_path, text, fake_azure).stop()
 
