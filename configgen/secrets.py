@@ -108,7 +108,8 @@ _TEMPLATE_TEXT = re.compile(
     r"|not[-_]?(?:a[-_])?(?:real|needed|required|set|used))"
 )
 #: Whole values that are dummies, not credentials (compose files use `secret`, `password`, `admin`).
-_DUMMY_VALUES = frozenset({"secret", "password", "passwd", "pass", "admin", "test", "testing", "changeme", "default"})
+_DUMMY_VALUES = frozenset({"secret", "supersecret", "topsecret", "mysecret", "password", "passwd", "pass", "admin", "test",
+                           "testing", "changeme", "changeit", "default"})
 
 
 def is_placeholder(value: str) -> bool:
