@@ -310,7 +310,7 @@ def _holds_env_secret(lp: dict[str, Any]) -> bool:
 
 @rule(
     "litellm-model-id-missing",
-    Severity.WARNING,
+    Severity.INFO,
     "instances that share router state through Redis may hash a deployment to different ids",
     "litellm",
 )
@@ -321,8 +321,10 @@ def model_id_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     is stable while the key is. Instances that share cooldowns, usage and health through Redis
     (`router_settings.redis_host` / `redis_url`) key that state by the id, so while their keys
     differ (a rotation rolling through the instances) each computes another id for the same
-    deployment and the shared state splits. Reported once per config, where Redis is configured,
-    when an entry without an id takes a secret from the environment (`api_key: os.environ/...`).
+    deployment and the shared state splits. Nothing fails, and the split lasts only while keys
+    differ, so this is advice (info). Reported once per config, where Redis is configured, when an
+    entry without an id takes a secret from the environment (`api_key: os.environ/...`); never for a
+    single instance.
     """
     doc = target.doc
     router = section(doc, "router_settings") or {}
@@ -339,7 +341,7 @@ def model_id_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
     yield doc.finding(
         "litellm-model-id-missing",
-        Severity.WARNING,
+        Severity.INFO,
         ("router_settings", shared),
         f"instances share router state through Redis, but {shown} ha{'ve' if len(missing) > 1 else 's'} no "
         "model_info.id: the id is hashed from the resolved key, so instances whose keys differ split cooldowns "

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from configgen.findings import DataPath, Finding, Severity
+from configgen.litellm_known import known
 from configgen.rules.base import LiteLLMTarget, rule
 from configgen.rules.litellm_common import (
     SECRET_FIELDS,
@@ -56,6 +57,8 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
+        if _ignored(path):
+            continue  # one problem, one finding: LiteLLM never reads it (litellm-unknown-key)
         names = shell_refs(value)
         if not names:
             wrong = misspelled_ref(value)
@@ -127,6 +130,18 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
             f"{kind} is written inline at {where}",
             "put it in the proxy's environment and write `os.environ/NAME` here",
         )
+
+
+def _ignored(path: DataPath) -> bool:
+    """Whether LiteLLM never reads the value at `path`: under an unknown top-level key, or an unknown
+    key of general_settings / litellm_settings / router_settings."""
+    k = known()
+    if not path or not isinstance(path[0], str) or path[0] not in k.top_level:
+        return bool(path)
+    sections = {"general_settings": k.general_settings, "litellm_settings": k.litellm_settings,
+                "router_settings": k.router_settings | k.router_settings_fatal}
+    keys = sections.get(path[0])
+    return keys is not None and len(path) > 1 and isinstance(path[1], str) and path[1] not in keys
 
 
 def _inline_kind(value: str) -> str | None:
