@@ -105,10 +105,47 @@ _PLACEHOLDERS = frozenset(
 _PLACEHOLDER_WORDS = re.compile(r"^(?:my[-_])?(?:fake|dummy|mock)(?:[-_][a-z0-9_-]*)?$")
 
 
+#: Template text people write where the real value goes (`sk-change-me-to-a-strong-key`, `sk-ant-...`,
+#: `your-client-secret-here`, `<votre-cle>`, `PASTE_YOUR_KEY_HERE`, `sk-remplacer-moi`, `xxx`): found in
+#: the .env.example files and guides of the real-world corpus (tests/realworld/env-*).
+_TEMPLATE_TEXT = re.compile(
+    r"(?i)(?:<[^<>]*>|\.\.\.|…|x{3,}|\*{3,}|your[-_ ]|[-_]here$|^here$|change[-_ ]?(?:me|this|it)|replace[-_ ]?(?:me|this|with)"
+    r"|remplace|paste[-_ ]|insert[-_ ]|put[-_ ]your|fill[-_ ]?in|redacted|example|sample|^todo|^tbd|no[-_]key|password"
+    r"|not[-_]?(?:a[-_])?(?:real|needed|required|set|used))"
+)
+#: Whole values that are dummies, not credentials (compose files use `secret`, `password`, `admin`).
+_DUMMY_VALUES = frozenset({"secret", "supersecret", "topsecret", "mysecret", "password", "passwd", "pass", "admin", "test",
+                           "testing", "changeme", "changeit", "default"})
+
+
 def is_placeholder(value: str) -> bool:
-    """A stand-in such as ``none`` or ``fake-key`` written where a server needs no real key."""
+    """A stand-in such as ``none`` or ``fake-key`` written where a server needs no real key, or template
+    text such as ``sk-change-me`` or ``your-key-here`` written where the real value goes."""
     text = value.strip().lower()
-    return text in _PLACEHOLDERS or _PLACEHOLDER_WORDS.match(text) is not None
+    if text in _PLACEHOLDERS or _PLACEHOLDER_WORDS.match(text) is not None:
+        return True
+    bare = text.removeprefix("sk-").removeprefix("ant-")
+    return bare in _DUMMY_VALUES or len(bare) <= 3 or _TEMPLATE_TEXT.search(text) is not None
+
+
+def secret_password_is_dummy(value: str) -> bool:
+    """A URL whose password is a dummy (`postgres://proxy:secret@db`, `postgresql://app:app@db`):
+    compose files and guides ship them for a local database; not a leaked credential."""
+    match = re.search(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s:@]*):([^/\s@]+)@", value)
+    if match is None:
+        return False
+    user, password = match.group(1), match.group(2)
+    return password == user or is_placeholder(password)
+
+
+def find_secret(text: str) -> tuple[str, int] | None:
+    """(kind, 0-based offset) of the first secret-looking part of ``text`` that is not template text."""
+    for kind, pattern, group in _PATTERNS:
+        for match in pattern.finditer(text):
+            part = match.group(group)
+            if not _hidden(part) and not is_placeholder(part):
+                return kind, match.start(group)
+    return None
 
 
 REDACTED = "[REDACTED]"

@@ -78,6 +78,34 @@ def _regex_keys(root: Path, section: str) -> set[str]:
     return found
 
 
+#: Reads of general_settings keys that do not go through `general_settings.get("x")`: other names for
+#: the same mapping (`proxy_settings`, `_general_settings`, `self.general_settings`) and the helpers that
+#: take a key name (`_general_setting_enabled("disable_error_logs")` in
+#: litellm/proxy/hooks/proxy_track_cost_callback.py).
+_GENERAL_READS = (
+    re.compile(r"""(?:general_settings|proxy_settings)\w*\s*(?:\.get\(|\[)\s*["']([a-z_0-9]+)["']"""),
+    re.compile(r"""_general_setting\w*\(\s*(?:\w+\s*,\s*)?["']([a-z_0-9]+)["']"""),
+)
+#: litellm_settings keys become module attributes (setattr(litellm, key, value) in load_config); these
+#: are read as `getattr(litellm, "timezone", None)` (litellm/proxy/common_utils/timezone_utils.py) or
+#: `litellm.<name>` even when the module does not define them.
+_MODULE_READS = (
+    re.compile(r"""getattr\(\s*litellm\s*,\s*["']([a-z_0-9]+)["']"""),
+    re.compile(r"""\blitellm\.([a-z_][a-z0-9_]*)\b(?!\s*\()"""),
+)
+#: Settings another rule proves are ignored where they are written (litellm-master-key-misplaced).
+_NOT_MODULE_SETTINGS = frozenset({"master_key"})
+
+
+def _reads(root: Path, patterns: tuple[re.Pattern[str], ...]) -> set[str]:
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for pattern in patterns:
+            found.update(pattern.findall(text))
+    return found
+
+
 def _module_settings(litellm: Any) -> set[str]:
     # load_config applies unknown litellm_settings keys with setattr(litellm, key, value): a key is
     # meaningful only if it names one of the module's plain settings (not a function, class, module
@@ -115,18 +143,30 @@ def build() -> dict[str, Any]:
 
     # The keys load_config handles by name (`key == "..."`) before falling back to setattr.
     handled = set(re.findall(r'key == "([a-z_0-9]+)"', proxy_src))
-    litellm_settings = handled | _module_settings(litellm) | _regex_keys(pkg, "litellm_settings")
+    litellm_settings = (
+        handled | _module_settings(litellm) | _regex_keys(pkg, "litellm_settings") | _reads(pkg, _MODULE_READS)
+    ) - _NOT_MODULE_SETTINGS
 
-    general = set(ConfigGeneralSettings.model_fields) | _regex_keys(pkg, "general_settings")
+    general = set(ConfigGeneralSettings.model_fields) | _regex_keys(pkg, "general_settings") | _reads(pkg, _GENERAL_READS)
     router = sorted(set(router_init_args()) - set(ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG))
 
     openai_params = sorted(set(litellm.OPENAI_CHAT_COMPLETION_PARAMS))
     litellm_params = set(lt_utils.all_litellm_params) | set(LiteLLM_Params.model_fields) | set(openai_params)
     model_info = set(ModelInfo.model_fields) | set(typing.get_type_hints(lt_utils.ModelInfo))
 
-    def types_of(fields: dict[str, Any]) -> dict[str, list[str]]:
+    def types_of(model: Any) -> dict[str, list[str]]:
+        # A field with a "before"/"wrap"/"plain" validator takes other values than its annotation says
+        # (LiteLLM_Params.coerce_drop_params turns a list into None and keeps the deployment).
+        coerced = {
+            field
+            for dec in model.__pydantic_decorators__.field_validators.values()
+            if dec.info.mode in ("before", "wrap", "plain")
+            for field in dec.info.fields
+        }
         out = {}
-        for name, f in fields.items():
+        for name, f in model.model_fields.items():
+            if name in coerced:
+                continue
             simple = _simple_types(f.annotation)
             if simple is not None:
                 out[name] = simple
@@ -137,9 +177,10 @@ def build() -> dict[str, Any]:
         "sources": {
             "top_level": "config.get(...) in litellm/proxy/proxy_server.py (ProxyConfig)",
             "general_settings": "litellm/proxy/_types.py ConfigGeneralSettings"
-            " + general_settings.get/[...] in litellm/",
+            " + general_settings.get/[...] in litellm/ + reads through proxy_settings / _general_setting*(...)",
             "litellm_settings": "keys load_config handles by name + plain attributes of the litellm module "
-            "(setattr in litellm/proxy/proxy_server.py load_config) + litellm_settings.get/[...] in litellm/",
+            "(setattr in litellm/proxy/proxy_server.py load_config) + litellm_settings.get/[...] in litellm/ "
+            "+ getattr(litellm, ...) / litellm.<name> reads in litellm/, minus master_key",
             "router_settings": "litellm/router_api.py router_init_args() minus "
             "litellm/constants.py ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG",
             "litellm_params": "litellm/types/utils.py all_litellm_params + litellm/types/router.py "
@@ -161,9 +202,9 @@ def build() -> dict[str, Any]:
         "deployment": sorted(Deployment.model_fields),
         "routing_strategies": sorted(set(VALID_ROUTING_STRATEGIES)),
         "field_types": {
-            "litellm_params": types_of(LiteLLM_Params.model_fields),
+            "litellm_params": types_of(LiteLLM_Params),
             # ModelInfo.__init__ turns an int id into a string before validation.
-            "model_info": {**types_of(ModelInfo.model_fields), "id": ["int", "str"]},
+            "model_info": {**types_of(ModelInfo), "id": ["int", "str"]},
         },
     }
 

@@ -119,6 +119,8 @@ def findings_from_error(
         path = _data_path(data, loc)
         src = origin(path)
         key = path[-1] if path else ""
+        if etype != "missing" and isinstance(value, str) and _looks_secret(value):
+            continue  # one problem, one finding: project-inline-secret reports a pasted key wherever it is
         if etype == "extra_forbidden":
             allowed = _fields_at(model, tuple(p for p in loc[:-1]))
             hint = hint_for(str(key), allowed, "allowed here: " + ", ".join(sorted(allowed)) if allowed else "")
@@ -209,6 +211,12 @@ def _value_finding(etype: str, e: Any, value: Any, key: Any, src: DataPath, doc:
         return doc.finding("schema-value", Severity.ERROR, src, f"`{key}`: {shown} is not valid", f"use {allowed}")
     return doc.finding("schema-value", Severity.ERROR, src, f"`{key}`: {e['msg']} (got {shown})",
                        "see `configgen schema` or the README's project-file reference")
+
+
+def _looks_secret(value: str) -> bool:
+    from configgen.secrets import secret_kind
+
+    return secret_kind(value) is not None
 
 
 def _show(value: Any) -> str:

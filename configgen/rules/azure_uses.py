@@ -123,7 +123,8 @@ def _entry_use(doc: YamlDocument, as_of: dt.date, path: DataPath, entry: dict[st
         return None
 
     deployment = MISSING
-    if model_str and not is_env_ref(model_str) and "*" not in model_str:
+    # `${X}` and other unresolved references are litellm-env-syntax's one finding, not a deployment name.
+    if model_str and not is_env_ref(model_str) and "*" not in model_str and "${" not in model_str:
         name = model_str.split("/", 1)[1] if "/" in model_str else model_str
         for route in _ROUTE_PREFIXES:
             name = name.removeprefix(route)
@@ -183,7 +184,8 @@ def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Locate
         if split is not None:
             name, version = split
             return Located(name, where), (Located(version, where) if version else MISSING)
-        return MISSING, MISSING
+        # A base_model naming no model configgen knows is still the model meant (azure-model-unknown).
+        return Located(base.strip().removeprefix("azure/"), where), MISSING
     if isinstance(deployment.value, str):
         split = catalog.split_model_id(deployment.value)
         if split is not None:

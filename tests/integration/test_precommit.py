@@ -60,9 +60,10 @@ def test_hooks_file_names_real_commands_and_the_right_files() -> None:
     assert hooks["configgen"]["files"] == hooks["configgen-validate"]["files"] and hooks["configgen"]["always_run"]
     pattern = re.compile(str(hooks["configgen-validate"]["files"]))
     for name in ["configgen.yaml", "infra/configgen.yml", "litellm.config.yaml", "deploy/prod/server/.env",
-                 "server/.env.production", "nginx/litellm.conf", "haproxy/litellm.cfg", "azure/loadbalancer.bicep"]:
+                 "server/.env.production", "nginx/litellm.conf", "haproxy/litellm.cfg", "azure/loadbalancer.bicep",
+                 "config.yaml", "deploy/proxy_config.yaml", "helm/values.yaml", "server/env.example"]:
         assert pattern.search(name), name
-    for name in ["src/app.py", "package.json", "docs/configgen.yaml.md", "values.yaml", "environment.py"]:
+    for name in ["src/app.py", "package.json", "docs/configgen.yaml.md", "environment.py", ".github/workflows/ci.yml"]:
         assert not pattern.search(name), name
 
 

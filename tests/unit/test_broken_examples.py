@@ -26,7 +26,7 @@ CASES: dict[str, tuple[int, str, str, list[tuple[int, int, str]]]] = {
     "fallback-to-unknown-alias": (57, "[gpt-4-spillover]", "[gpt-4-spilover]", [(57, 19, "project-unknown-fallback")]),
     "two-instances-one-port": (109, "10.10.1.11", "10.10.1.10", [(109, 11, "project-address-conflict")]),
     "pasted-master-key": (64, "LITELLM_MASTER_KEY", "sk-1234567890abcdef1234567890abcdef",
-                          [(64, 21, "project-inline-secret"), (64, 21, "schema-value")]),
+                          [(64, 21, "project-inline-secret")]),
     "misspelt-key": (67, "timeout: 600", "timeuot: 600", [(67, 5, "schema-unknown-key")]),
     "wrong-type": (66, "num_retries: 2", "num_retries: two", [(66, 18, "schema-type")]),
     "sku-typo": (31, "DataZoneStandard", "DatazoneStandard", [(31, 14, "schema-value")]),

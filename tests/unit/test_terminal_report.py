@@ -55,7 +55,7 @@ def test_on_a_terminal_errors_get_colour_the_source_line_and_a_caret(bad: Path, 
     # the caret sits under the column the finding names (5:17: the value)
     column = int(re.sub(r"\x1b\[[0-9;]*m", "", lines[i]).split(":")[2])
     assert caret.index("^") - source.index(" | ") - 3 == column - 1 == 16
-    assert "errors" in lines[-1] and "warnings" in lines[-1] and "in 1 file" in lines[-1]
+    assert "error" in lines[-1] and "warning" in lines[-1] and "in 1 file" in lines[-1]
     # the inline key is the finding: its value is never shown
     assert "sk-abc" not in out and "api_key: ***" in out
 

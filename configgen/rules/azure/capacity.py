@@ -21,8 +21,11 @@ def rate_limit_exceeds_quota(use: AzureUse) -> Iterator[Finding]:
     Standard, GlobalStandard and DataZoneStandard capacity counts thousands of TPM; RPM is granted in
     proportion: 6 RPM per 1,000 TPM for classic chat models, 1 per 1,000 for gpt-4.1, o3 and o4-mini,
     1 per 6,000 for o1, 1 per 10,000 for o3-mini and o1-mini (Microsoft Learn,
-    articles/ai-foundry/openai/quotas-limits.md). Provisioned SKUs count PTUs and are not checked. Without
-    a capacity, `rpm` is still checked against the model's ratio to the configured `tpm`.
+    articles/ai-foundry/openai/quotas-limits.md). Provisioned SKUs count PTUs and are not checked.
+    Where the deployment's capacity is known (a project declares it), exceeding it is a warning: LiteLLM
+    sends more than Azure serves and the excess gets 429. Without a capacity (a hand-written LiteLLM
+    config), `rpm` is compared with the model's ratio to the configured `tpm`, which is only the
+    router's own budget, not necessarily the deployment's capacity: that is advice (info).
     """
     cat = use.get_catalog()
     model = use.model.value if isinstance(use.model.value, str) else None
@@ -52,7 +55,7 @@ def rate_limit_exceeds_quota(use: AzureUse) -> Iterator[Finding]:
         source = f"capacity {capacity}" if max_tpm is not None else f"tpm {tpm}"
         yield use.finding(
             "azure-rate-limit-exceeds-quota",
-            Severity.WARNING,
+            Severity.WARNING if max_tpm is not None else Severity.INFO,
             use.rpm,
             f"rpm {rpm} is above the {allowed} RPM Azure grants {model} for {source} ({ratio})",
             f"set rpm: {allowed}",

@@ -45,16 +45,19 @@ def _root(u: SplitResult) -> str:
 def endpoint_host(use: AzureUse) -> Iterator[Finding]:
     """Azure OpenAI endpoints are `https://<resource>.openai.azure.com`, `.cognitiveservices.azure.com`,
     `.services.ai.azure.com`, or `.openai.azure.us` (Azure Government) (FACTS.md; Azure OpenAI REST
-    reference). A private endpoint keeps the public hostname. Other hosts are fine when they are a
-    gateway you run (API Management, a test double on 127.0.0.1); this warns so that a typo such as
-    `openai.azure.net` does not go unnoticed.
+    reference). A private endpoint keeps the public hostname. A host that names Azure but none of
+    these (`openai.azure.net`, `x.privatelink.openai.azure.com`) is a warning: it does not resolve,
+    or not outside the private DNS zone, so requests fail where it is not. Any other host is
+    usually a gateway you run (API Management, a corporate proxy, a test double): LiteLLM calls it
+    as Azure and it works if the gateway forwards Azure's API, so that is only info.
     """
     u = _url(use)
     if u is None or u.hostname is None or _is_local(u.hostname) or azure_resource_from_host(u.hostname) is not None:
         return
+    near_miss = "azure" in u.hostname.lower()
     yield use.finding(
         "azure-endpoint-host",
-        Severity.WARNING,
+        Severity.WARNING if near_miss else Severity.INFO,
         use.endpoint,
         f"{use.endpoint_key} host {u.hostname!r} is not an Azure OpenAI host",
         "expected https://<resource>"
@@ -91,8 +94,11 @@ def endpoint_scheme(use: AzureUse) -> Iterator[Finding]:
 
 @rule("azure-endpoint-http", Severity.ERROR, "api_base uses http:// for an Azure host", "azure")
 def endpoint_http(use: AzureUse) -> Iterator[Finding]:
-    """Azure OpenAI only serves HTTPS; `http://` to a real Azure host fails (and would send the api-key
-    in clear). Local test endpoints (`127.0.0.1`, `localhost`) are not reported.
+    """Azure OpenAI only serves HTTPS (the REST specs in Azure/azure-rest-api-specs,
+    `specification/cognitiveservices/data-plane/AzureOpenAI/inference/*/inference.json`, declare
+    `https://{endpoint}/openai` only): `http://` to a real Azure host fails, and the request carries
+    the `api-key` header in clear text first, so the key is exposed (error). Local test endpoints
+    (`127.0.0.1`, `localhost`) are not reported.
     """
     u = _url(use)
     if u is None or u.hostname is None or u.scheme.lower() != "http":
@@ -157,7 +163,8 @@ def endpoint_openai_suffix(use: AzureUse) -> Iterator[Finding]:
 def endpoint_request_path(use: AzureUse) -> Iterator[Finding]:
     """`api_base` holds a full request URL (`/openai/deployments/<name>/chat/completions`, copied from
     the portal's sample). LiteLLM appends its own route: litellm 1.110.2 sent the request to
-    `.../chat/completions/?api-version=...`, not to the deployment in `model`. Keep only the resource root.
+    `.../chat/completions/?api-version=...`, not to the deployment in `model` (observed against the
+    fake Azure: 404). Keep only the resource root.
     """
     u = _url(use)
     if u is None:
@@ -179,7 +186,8 @@ def endpoint_request_path(use: AzureUse) -> Iterator[Finding]:
 @rule("azure-endpoint-query", Severity.ERROR, "api_base carries a query string", "azure")
 def endpoint_query(use: AzureUse) -> Iterator[Finding]:
     """`?api-version=...` (or any query) in `api_base`: litellm 1.110.2 then sent chat requests to
-    `/?api-version=...`, dropping the deployment path (404). Set the version with `api_version`.
+    `/?api-version=...`, dropping the deployment path (404; observed against the fake Azure in
+    tests/support/fake_azure.py). Set the version with `api_version`.
     """
     u = _url(use)
     if u is None or not u.query:

@@ -195,7 +195,7 @@ def model_retired_per_table(use: AzureUse) -> Iterator[Finding]:
     once the version is retired on every SKU.
     """
     mv = _model_version(use)
-    if mv is None or _azure_lists(use):
+    if mv is None or azure_lists(use):
         return
     ret = mv.retirement
     sku_class = _sku_class(use)
@@ -215,54 +215,11 @@ def model_retired_per_table(use: AzureUse) -> Iterator[Finding]:
     )
 
 
-def _azure_lists(use: AzureUse) -> bool:
+def azure_lists(use: AzureUse) -> bool:
     """True when Azure's own list covers this deployment's model and version (it then decides)."""
     mv = _strs(use)
     azure = _azure(use)
     return mv is not None and azure is not None and bool(azure[2])
-
-
-@rule(
-    "azure-model-unknown",
-    Severity.WARNING,
-    "configgen's bundled table does not know the model or version (its lifecycle is not checked)",
-    "azure",
-)
-def model_unknown(use: AzureUse) -> Iterator[Finding]:
-    """The deployment names a model, or a version of a known model, that configgen's bundled table
-    (Microsoft Learn's retirement schedule; `configgen catalog` lists it) does not have: a typo, a
-    model newer than the table, or one Azure never had. Nothing is said about its lifecycle, so this
-    is a warning. With Azure's own list (`--models FILE`) `azure-model-not-offered` decides instead;
-    a project can also declare the model in its `catalog:` section.
-    """
-    mv = _strs(use)
-    if mv is None or _azure_lists(use):
-        return
-    name, version = mv
-    cat = use.get_catalog()
-    model = cat.model(name)
-    edition = f"the retirement schedule of {cat.schedule_date}" if cat.schedule_date else "Microsoft Learn"
-    if model is None:
-        best = did_you_mean(name, list(cat.models))
-        hint = f"did you mean {best!r}? " if best else ""
-        yield use.finding(
-            "azure-model-unknown",
-            Severity.WARNING,
-            use.model,
-            f"configgen's bundled table ({edition}) does not know the model {name}: its lifecycle is not checked",
-            f"{hint}check it against Azure's list (`configgen catalog fetch`, then `validate --models FILE`), "
-            "or declare it in the project's `catalog:` section",
-        )
-    elif model.version(version) is None:
-        known = ", ".join(v.version for v in model.versions)
-        best = did_you_mean(version, [v.version for v in model.versions])
-        yield use.finding(
-            "azure-model-unknown",
-            Severity.WARNING,
-            _where(use),
-            f"configgen's bundled table ({edition}) does not know {name} version {version} (it knows {known})",
-            f"did you mean {best!r}?" if best else "check it against Azure's list (`configgen catalog fetch`)",
-        )
 
 
 @rule("azure-model-retiring", Severity.WARNING, "the model version retires soon", "azure")

@@ -94,7 +94,8 @@ def _same_host(a: str, b: str) -> bool:
 @rule("balancer-backend-loop", Severity.ERROR, "a backend server is the balancer itself", "balancer")
 def backend_loop(t: BalancerTarget) -> Iterator[Finding]:
     """A server at the address and port the balancer itself listens on sends every request back to
-    the balancer, which forwards it again until connections or workers run out."""
+    the balancer, which forwards it again until connections or workers run out (nginx logs
+    `worker_connections are not enough`, HAProxy reaches `maxconn`): no request reaches a proxy."""
     for s in t.doc.servers:
         for a in t.doc.listens:
             if s.port is not None and s.port == a.port and _same_host(a.host, s.host):

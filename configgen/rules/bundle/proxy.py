@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -71,17 +72,45 @@ def _balancer_ports(target: BundleTarget) -> set[int]:
     return ports
 
 
+_VAR = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-(\d+))?\}?$")
+
+
+def _script_ports(target: BundleTarget) -> set[int]:
+    """Ports the proxy start scripts given with the files pass as `--port N`, or as `--port "$port"`
+    with `port=N` set in the script (the rendered run.sh: `litellm-1) host=... port=8000 ;;`)."""
+    ports: set[int] = set()
+    for script in target.scripts:
+        for cmd in getattr(script, "commands", ()):
+            opt = cmd.get("--port")
+            value = getattr(opt, "value", None)
+            if not isinstance(value, str):
+                continue
+            value = value.strip("\"'")
+            if value.isdigit():
+                ports.add(int(value))
+                continue
+            var = _VAR.match(value)
+            if var is None:
+                continue
+            assigned = re.findall(rf"(?<![\w$]){re.escape(var.group(1))}=[\"']?(\d+)", getattr(script, "text", ""))
+            ports.update(int(n) for n in assigned)
+            if not assigned and var.group(2):
+                ports.add(int(var.group(2)))
+    return ports
+
+
 @rule(
     "bundle-proxy-port",
     Severity.WARNING,
-    "LITELLM_API_BASE does not use the proxy's port (4000 by default)",
+    "LITELLM_API_BASE does not use the port the proxy listens on",
     "bundle",
 )
 def proxy_port(target: BundleTarget) -> Iterator[Finding]:
     """`litellm --config FILE` listens on port 4000 unless `--port` (or `PORT`) says otherwise
     (`litellm/proxy/proxy_cli.py`; FACTS.md: the default is 4000, not 8000 as many guides say). A
     LiteLLM config does not record the port, so configgen assumes 4000 (or a port a load-balancer
-    snippet given with the files listens on). Reported: a `LITELLM_API_BASE` on this machine
+    snippet given with the files listens on, or the `--port` of a start script given with them, such as
+    the rendered `run.sh`). Reported: a `LITELLM_API_BASE` on this machine
     (`localhost`, `127.0.0.1`, `::1`) with another port. A remote host name may be a balancer in
     front of the proxies; `balancer-api-base-mismatch` checks those against the balancer snippets.
     Checked when a .env is given together with LiteLLM configs.
@@ -89,7 +118,9 @@ def proxy_port(target: BundleTarget) -> Iterator[Finding]:
     if not target.litellm:
         return
     balancer_ports = _balancer_ports(target)
-    expected = {DEFAULT_PROXY_PORT} | balancer_ports
+    script_ports = _script_ports(target)
+    proxy_ports = script_ports or {DEFAULT_PROXY_PORT}
+    expected = proxy_ports | balancer_ports
     for doc in target.dotenv:
         entry = doc.get("LITELLM_API_BASE")
         if entry is None:
@@ -106,13 +137,15 @@ def proxy_port(target: BundleTarget) -> Iterator[Finding]:
         effective = port if port is not None else (443 if u.scheme == "https" else 80)
         if effective in expected:
             continue
-        listening = ", ".join(str(p) for p in sorted(expected))
+        listening = ", ".join(str(p) for p in sorted(balancer_ports))
+        proxy = ", ".join(str(p) for p in sorted(proxy_ports))
+        said = "its start script says" if script_ports else "by default"
         yield doc.finding(
             "bundle-proxy-port",
             Severity.WARNING,
             entry,
-            f"LITELLM_API_BASE uses port {effective}, but the proxy listens on {DEFAULT_PROXY_PORT} by default"
+            f"LITELLM_API_BASE uses port {effective}, but the proxy listens on {proxy} ({said})"
             + (f" and the balancers on {listening}" if balancer_ports else ""),
-            f"use {u.scheme}://{u.hostname}:{DEFAULT_PROXY_PORT}, or start the proxy with --port {effective}",
+            f"use {u.scheme}://{u.hostname}:{min(proxy_ports)}, or start the proxy with --port {effective}",
             on_value=True,
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
-from configgen.load.dotenv import statements
+from configgen.load.dotenv import DotenvDocument
+from configgen.rules.litellm.common import env_ref_name
 from configgen.rules.registry import rule
 from configgen.rules.targets import DotenvTarget
-from configgen.secrets import secret_kind
+from configgen.secrets import find_secret, is_placeholder, is_reference, secret_password_is_dummy
 
 #: OpenAI-style request paths a base URL must not include: clients append them themselves.
 REQUEST_PATHS = (
@@ -24,70 +26,105 @@ REQUEST_PATHS = (
 )
 
 
+#: Variable names whose value is a credential whatever it looks like: LiteLLM's own (LITELLM_MASTER_KEY,
+#: LITELLM_SALT_KEY, which encrypts the provider keys LiteLLM stores in its database, UI_PASSWORD /
+#: LITELLM_UI_PASSWORD for the admin UI) and the usual *_API_KEY, *_SECRET, *_PASSWORD, *_TOKEN.
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:API_?KEY|KEY_SECRET|SECRET(?:_KEY)?|CLIENT_SECRET|PASSWORD|PASSWD|PWD|TOKEN|MASTER_KEY|SALT_KEY"
+    r"|ACCESS_KEY|PRIVATE_KEY|ACCOUNT_KEY|AUTH_KEY)$"
+)
+_SECRET_HINT = "keep it in the process environment or a secret store, and put a placeholder in the committed file"
+
+
+def _value_secret(key: str, value: str) -> str | None:
+    if not value.strip() or is_reference(value) or env_ref_name(value.strip()) is not None:
+        return None
+    found = find_secret(value)
+    if found is not None and not (found[0] == "URL with a password" and secret_password_is_dummy(value)):
+        return found[0]
+    if found is None and _SECRET_NAME.search(key.upper()) and not is_placeholder(value):
+        return f"a literal {key}"
+    return None
+
+
+def _closing_quote(value: str) -> int | None:
+    """Index of the quote that closes ``value``'s opening quote on this line (`\\"` escapes in "...")."""
+    quote, i = value[0], 1
+    while i < len(value):
+        if value[i] == "\\" and quote == '"':
+            i += 2
+            continue
+        if value[i] == quote:
+            return i
+        i += 1
+    return None
+
+
+def _comment_secrets(doc: DotenvDocument) -> Iterator[tuple[int, int, str]]:
+    """(line, column, kind) of secrets written in comments: a line starting with `#`, or ` #...` after an
+    unquoted value (python-dotenv reads `#` after a blank as a comment)."""
+    for number, line in enumerate(doc.text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            start = len(line) - len(stripped)
+        else:
+            _, eq, rest = line.partition("=")
+            if not eq:
+                continue
+            value = rest.lstrip()
+            after = 0  # where a trailing comment may start: past a quoted value's closing quote
+            if value[:1] in ("'", '"', "`"):
+                close = _closing_quote(value)
+                if close is None:
+                    continue  # a multi-line quoted value: the lines after it are not comments
+                after = len(rest) - len(value) + close + 1
+            hash_at = rest.find(" #", after)
+            if hash_at < 0:
+                continue
+            start = len(line) - len(rest) + hash_at + 1
+        found = find_secret(line[start:])
+        if found is not None and not (found[0] == "URL with a password" and secret_password_is_dummy(line[start:])):
+            yield number, start + found[1] + 1, found[0]
+
+
 @rule(
     "dotenv-secret",
-    Severity.WARNING,
+    Severity.ERROR,
     "a key, token or password pasted into a .env file",
     "dotenv",
 )
 def secret(target: DotenvTarget) -> Iterator[Finding]:
-    """A value shaped like a secret (Azure 32-hex and 84-character keys, `sk-...` keys including
-    LiteLLM's public example `sk-1234`, JWTs, PEM private keys, URLs and connection strings with a
-    password, AWS/GitHub/Slack/Google tokens; configgen/secrets.py) sits in a plain file. .env files
-    get committed, copied into images and attached to tickets; prefer the process environment or a
-    secret store, and if the file must hold it, keep it out of git and mode 0600. The proxy also
-    loads the first `.env` in a parent directory of its installed package (FACTS.md), so an app
-    `.env` placed there leaks into the proxy. Comments are checked too: a commented-out key is still
-    in the file and in its history.
+    """A secret in a committed file is exposed: .env files (and their .env.example templates) get
+    committed, copied into images and attached to tickets, and the pre-commit hook is the last place
+    to stop them. Reported as an error:
+
+    - a value shaped like a secret (Azure 32-hex and 84-character keys, `sk-...` keys, JWTs, PEM private
+      keys, URLs and connection strings with a password, AWS/GitHub/Slack/Google tokens; configgen/secrets.py);
+    - any value of a variable whose name says it is a credential (`LITELLM_SALT_KEY`, a 64-hex string that
+      encrypts the provider keys LiteLLM stores in its database; `LITELLM_UI_PASSWORD`; `*_API_KEY`,
+      `*_SECRET`, `*_PASSWORD`, `*_TOKEN`);
+    - a secret in a comment (`# old key: sk-...`), which is committed just the same.
+
+    Not reported: empty values, references, and template text (`sk-change-me...`, `sk-ant-...`,
+    `your-key-here`, `<...>`, `xxx`, `changeme`, `dummy`, `sk-no-key-required`; a URL whose password
+    repeats the user name or is `secret`). The proxy also loads the first `.env` in a parent
+    directory of its installed package (FACTS.md), so an app `.env` placed there leaks into the proxy.
     """
     doc = target.doc
     for entry in doc.entries:
-        kind = secret_kind(entry.value)
+        kind = _value_secret(entry.key, entry.value)
         if kind is None:
             continue
         yield doc.finding(
             "dotenv-secret",
-            Severity.WARNING,
+            Severity.ERROR,
             entry,
             f"`{entry.key}` holds {kind} in plain text",
-            "set it in the process environment or a secret store; otherwise git-ignore this file and chmod 600 it",
+            _SECRET_HINT,
             on_value=True,
         )
-    yield from _comment_secrets(target)
-
-
-def _comment_secrets(target: DotenvTarget) -> Iterator[Finding]:
-    """A commented-out key is still a key in the file (`# old: AZURE_API_KEY=<32 hex>`): comments are
-    checked with the same shapes. Lines inside a binding (a multi-line quoted value) are not comments."""
-    doc = target.doc
-    inside: set[int] = set()
-    trailing: dict[int, tuple[int, str]] = {}
-    for st in statements(doc.text):
-        last = st.line + st.raw.count("\n")
-        inside.update(range(st.line, last + 1))
-        if st.key is not None and "#" in st.trailing:
-            raw_last = st.raw.rsplit("\n", 1)[-1]
-            trailing[last] = (len(raw_last) - len(st.trailing.lstrip()) + 1, st.trailing)
-    for number, line in enumerate(doc.text.splitlines(), 1):
-        if number in trailing:
-            column, text = trailing[number]
-        elif number not in inside and line.lstrip().startswith("#"):
-            column, text = len(line) - len(line.lstrip()) + 1, line.lstrip()
-        else:
-            continue
-        kind = secret_kind(text.lstrip("#"))
-        if kind is None:
-            continue
-        yield Finding(
-            "dotenv-secret",
-            Severity.WARNING,
-            f"a comment holds {kind} in plain text (commented out, it is still in the file and in git)",
-            "delete the line and rotate the key if the file was ever shared",
-            doc.file,
-            number,
-            column,
-            (),
-        )
+    for line, column, kind in _comment_secrets(doc):
+        yield Finding("dotenv-secret", Severity.ERROR, f"a comment holds {kind}", _SECRET_HINT, doc.file, line, column)
 
 
 def api_base_problem(value: str) -> tuple[str, str] | None:

@@ -162,7 +162,9 @@ def deployment_not_succeeded(t: Any) -> Iterator[Finding]:
 
 @rule("inventory-deployment-mismatch", Severity.ERROR, "model, version, SKU or capacity differ from Azure's", TARGET)
 def deployment_mismatch(t: Any) -> Iterator[Finding]:
-    """What the config says a deployment is differs from what Azure reports.
+    """What the config says a deployment is differs from what Azure reports (the ARM deployment list,
+    `GET .../Microsoft.CognitiveServices/accounts/{account}/deployments`, as
+    `az cognitiveservices account deployment list` prints it).
 
     Compared: the model name and version (`properties.model.name` / `.version`), the SKU (`sku.name`)
     and the capacity (`sku.capacity`). A wrong model or version makes lifecycle, api-version and cost

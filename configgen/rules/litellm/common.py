@@ -191,3 +191,18 @@ def is_azure_entry(lp: dict[str, Any]) -> bool:
         or lp.get("custom_llm_provider") == "azure"
         or azure_host(lp.get("api_base"))
     )
+
+
+def azure_settings_reason(lp: dict[str, Any]) -> str | None:
+    """Why an entry is evidently meant for Azure OpenAI although its model lacks `azure/`, or None: an
+    Azure api_base host, an api_base read from an `AZURE_*` variable (not a Foundry one), or an
+    `api_version` beside an api_base (only Azure takes one among the OpenAI-style providers)."""
+    api_base = lp.get("api_base")
+    if azure_host(api_base):
+        return "api_base is an Azure OpenAI endpoint"
+    ref = env_ref_name(api_base)
+    if ref is not None and "AZURE" in ref.upper() and "FOUNDRY" not in ref.upper():
+        return f"api_base comes from {ref}"
+    if lp.get("api_version") is not None and isinstance(api_base, str):
+        return "it sets an api_version"
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 from configgen.findings import DataPath, Finding, Severity
 from configgen.knowledge.litellm_known import accepts_any, known, type_name
 from configgen.load.yaml import YamlDocument
-from configgen.rules.litellm.common import env_ref_name, model_entries
+from configgen.rules.litellm.common import env_ref_name, is_azure_entry, model_entries
 from configgen.rules.registry import rule
 from configgen.rules.targets import LiteLLMTarget
 from configgen.secrets import redact
@@ -19,6 +19,11 @@ _HANDLED_ELSEWHERE = {
     ("litellm_settings", "master_key"),  # litellm-master-key-misplaced
     ("", "master_key"),  # litellm-master-key-misplaced
 }
+
+
+#: Top-level sections litellm-section-shape reports when they are nested inside another section.
+_NESTED_SECTIONS = frozenset({"model_list", "litellm_settings", "general_settings", "router_settings",
+                              "environment_variables"})
 
 
 def _sections() -> dict[str, frozenset[str]]:
@@ -33,20 +38,25 @@ def _sections() -> dict[str, frozenset[str]]:
 def _elsewhere(key: str, here: str) -> str:
     """Where ``key`` would be known, if it is misplaced (e.g. ``master_key`` at the top level)."""
     k = known()
-    homes = {"general_settings": k.general_settings, "router_settings": k.router_settings}
+    if here and key in k.top_level:
+        return "the top level"
+    homes = {"general_settings": k.general_settings, "router_settings": k.router_settings,
+             "litellm_settings": k.litellm_settings}
     for name, keys in homes.items():
         if name != here and key in keys:
-            return name
+            return f"`{name}:`"
     return ""
 
 
 def _hint(key: str, candidates: frozenset[str], here: str) -> str:
+    home = _elsewhere(key, here)
+    if home:
+        return f"`{key}` belongs under {home}"
     best = did_you_mean(key, candidates)
     if best:
         return f"did you mean `{best}`?"
-    home = _elsewhere(key, here)
     if home:
-        return f"`{key}` belongs under `{home}:`"
+        return f"`{key}` belongs under {home}"
     return ""
 
 
@@ -59,15 +69,19 @@ def _hint(key: str, candidates: frozenset[str], here: str) -> str:
 def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
     """LiteLLM ignores keys it does not know at the top level, in `general_settings`,
     `litellm_settings`, `router_settings` and in a `model_list` entry, without a word: a typo
-    (`routing_stratgy`) or a setting in the wrong section (`master_key` under `litellm_settings`)
-    simply has no effect.
+    (`routing_stratgy`) or a setting in the wrong section (`num_retries` under `general_settings`,
+    `success_callback` under `general_settings`) simply has no effect (warning: the config works, the
+    setting does not).
 
     Known keys come from the installed LiteLLM 1.110.2 (configgen/knowledge/data/litellm_known.json, written by
     scripts/snapshot_litellm_known.py): the sections `litellm/proxy/proxy_server.py` `ProxyConfig`
-    reads; `ConfigGeneralSettings` in `litellm/proxy/_types.py`; the module settings `load_config`
-    sets with `setattr(litellm, key, value)`; `Router.__init__` arguments (`litellm/router_api.py`
-    `router_init_args`); `Deployment` fields in `litellm/types/router.py`. Unknown `model_info` keys
-    are reported only when they look like a typo of a known one (model_info is also free-form metadata).
+    reads; `ConfigGeneralSettings` in `litellm/proxy/_types.py` plus every general_settings key litellm's
+    source reads (`general_settings.get("x")`, `proxy_settings.get("x")`, `_general_setting_enabled("x")`:
+    `disable_error_logs` is one); the module settings `load_config` sets with `setattr(litellm, key,
+    value)` that litellm defines or reads (`getattr(litellm, "timezone", None)`, `litellm.x`);
+    `Router.__init__` arguments (`litellm/router_api.py` `router_init_args`); `Deployment` fields in
+    `litellm/types/router.py`. `model_info` is free-form metadata LiteLLM keeps and serves from
+    `/model/info`: a custom key there is reported only when it looks like a typo of a known one.
     Unknown `litellm_params` keys are `litellm-unknown-param`.
     """
     doc = target.doc
@@ -85,6 +99,8 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
         if not isinstance(sec, dict):
             continue
         for key in sec:
+            if key in _NESTED_SECTIONS:
+                continue  # a section indented inside another one: litellm-section-shape
             if key not in keys and (name, key) not in _HANDLED_ELSEWHERE:
                 yield _unknown(
                     doc,
@@ -99,7 +115,7 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
                     doc,
                     (*path, key),
                     f"`{key}` is not a model_list entry field: it is ignored",
-                    _hint(key, k.deployment, "") or "fields: model_name, litellm_params, model_info",
+                    _entry_hint(key),
                 )
         info = entry.get("model_info")
         if isinstance(info, dict):
@@ -109,6 +125,16 @@ def unknown_key(target: LiteLLMTarget) -> Iterator[Finding]:
                     yield _unknown(
                         doc, (*path, "model_info", key), f"model_info key `{key}` is unknown", f"did you mean `{best}`?"
                     )
+
+
+def _entry_hint(key: str) -> str:
+    """Where a key written directly on a model_list entry belongs."""
+    k = known()
+    for name, keys in (("litellm_params", k.litellm_params), ("model_info", k.model_info)):
+        if key in keys:
+            return f"`{key}` belongs under `{name}:`"
+    best = did_you_mean(key, k.deployment)
+    return f"did you mean `{best}`?" if best else "fields: model_name, litellm_params, model_info"
 
 
 def _unknown(doc: YamlDocument, path: DataPath, message: str, hint: str) -> Finding:
@@ -130,12 +156,15 @@ def unknown_param(target: LiteLLMTarget) -> Iterator[Finding]:
     (`litellm/types/router.py`) and the OpenAI chat parameters (`OPENAI_CHAT_COMPLETION_PARAMS`),
     snapshotted in configgen/knowledge/data/litellm_known.json, plus `extra_body`, which LiteLLM merges into the
     request body on purpose (`litellm/utils.py` `add_provider_specific_params_to_optional_params`).
+    Checked for Azure deployments only: other providers take provider-specific parameters through the
+    same door on purpose (watsonx `space_id`, vLLM and Ollama extras), so an unknown key there is not
+    a mistake configgen can tell.
     """
     doc = target.doc
     k = known()
     for path, entry in model_entries(doc):
         lp = entry.get("litellm_params")
-        if not isinstance(lp, dict):
+        if not isinstance(lp, dict) or not is_azure_entry(lp):
             continue
         for key in lp:
             if key in k.litellm_params:
@@ -163,6 +192,10 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
     (`litellm/types/router.py`) is logged and dropped, and the proxy starts with fewer models —
     `litellm --validate_config` still says OK. Clients then get 400 `Invalid model name`.
 
+    An entry without `litellm_params`, or whose `litellm_params` has no `model`, is worse: `load_config`
+    reads `model["litellm_params"]["model"]` for every entry and the proxy stops at start with a
+    KeyError (seen in the real proxy, tests/integration/test_realworld_proxy.py).
+
     Reported: an entry without `model_name` or `litellm_params.model`, `litellm_params` or
     `model_info` that is not a mapping, and a value pydantic (lax mode) refuses for a typed field:
     `rpm: lots`, `rpm: 1.5`, `max_retries: x`, `api_key: 123`, `base_model: 3`. Checked against the
@@ -176,8 +209,7 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
         return
     ml = data["model_list"]
     if not isinstance(ml, list):
-        yield _dropped(doc, ("model_list",), f"model_list is {type_name(ml)}, not a list: no model is served")
-        return
+        return  # the proxy crashes at start: litellm-section-shape
     k = known()
     for i, entry in enumerate(ml):
         path: DataPath = ("model_list", i)
@@ -191,11 +223,14 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
         lp = entry.get("litellm_params")
         if not isinstance(lp, dict):
             what = "has no litellm_params" if lp is None else "has litellm_params that is not a mapping"
-            yield _dropped(doc, path if lp is None else (*path, "litellm_params"), f"entry {what}: it is dropped")
+            # load_config reads model["litellm_params"].items() before the router validates anything.
+            consequence = "the proxy stops at start" if lp is None else "it is dropped"
+            yield _dropped(doc, path if lp is None else (*path, "litellm_params"), f"entry {what}: {consequence}")
         else:
             if "model" not in lp:
-                yield _dropped(doc, (*path, "litellm_params"), "litellm_params has no `model`: the entry is dropped",
-                               key=True)
+                # load_config reads model["litellm_params"]["model"] for every entry: KeyError at start.
+                yield _dropped(doc, (*path, "litellm_params"), "litellm_params has no `model`: the proxy stops at "
+                               "start", key=True)
             elif not isinstance(lp["model"], str):
                 yield _dropped(doc, (*path, "litellm_params", "model"), "litellm_params.model is not a string: "
                                "the entry is dropped")

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from configgen.findings import DataPath, Finding, Severity
+from configgen.knowledge.litellm_known import known
 from configgen.rules.litellm.common import (
     SECRET_FIELDS,
     env_ref_name,
@@ -16,7 +17,14 @@ from configgen.rules.litellm.common import (
 )
 from configgen.rules.registry import rule
 from configgen.rules.targets import LiteLLMTarget
-from configgen.secrets import is_placeholder, is_reference, secret_kind
+from configgen.secrets import (
+    LITELLM_DEFAULT_KEY,
+    find_secret,
+    is_placeholder,
+    is_reference,
+    secret_kind,
+    secret_password_is_dummy,
+)
 
 #: litellm/proxy/auth/master_key_boot_check.py PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS (sha256 of "sk-1234").
 _PUBLIC_KEY_DIGESTS = frozenset({"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"})
@@ -50,6 +58,8 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
+        if _ignored(path):
+            continue  # one problem, one finding: LiteLLM never reads it (litellm-unknown-key)
         names = shell_refs(value)
         if not names:
             wrong = misspelled_ref(value)
@@ -89,7 +99,9 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
     GitHub, Slack and Google tokens; see configgen/secrets.py), and any literal value of a credential
     field (`api_key`, `azure_ad_token`, `client_secret`, `master_key`, `redis_password`, `password`,
     ...) except the stand-ins used for local servers that check no key (`api_key: none`, `fake-key`,
-    `EMPTY`, `sk-no-key-required`; LiteLLM's own docs configure vLLM with `api_key: none`), and
+    `EMPTY`, `sk-no-key-required`; LiteLLM's own docs configure vLLM with `api_key: none`), template
+    text (`sk-change-me`, `your-key-here`, `<...>`, `xxx`), a database URL whose password is a dummy
+    (`postgres://proxy:secret@db`, password = user name), and
     `oidc/<provider>/<audience>`, which `get_secret` turns into a federated token
     (`litellm/secret_managers/main.py`). LiteLLM resolves `os.environ/` values in `litellm_params`,
     `general_settings`, `environment_variables` and cache settings (`litellm/proxy/proxy_server.py`).
@@ -106,10 +118,8 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
         field = path[-1] if path and isinstance(path[-1], str) else ""
         if field == "master_key" and _is_public_key(value):
             continue
-        if is_placeholder(value):
-            continue
-        kind = secret_kind(value)
-        if kind is None and field in SECRET_FIELDS:
+        kind = _inline_kind(value)
+        if kind is None and field in SECRET_FIELDS and not is_placeholder(value):
             kind = f"a literal `{field}`"
         if kind is None:
             continue
@@ -121,6 +131,28 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
             f"{kind} is written inline at {where}",
             "put it in the proxy's environment and write `os.environ/NAME` here",
         )
+
+
+def _ignored(path: DataPath) -> bool:
+    """Whether LiteLLM never reads the value at `path`: under an unknown top-level key, or an unknown
+    key of general_settings / litellm_settings / router_settings."""
+    k = known()
+    if not path or not isinstance(path[0], str) or path[0] not in k.top_level:
+        return bool(path)
+    sections = {"general_settings": k.general_settings, "litellm_settings": k.litellm_settings,
+                "router_settings": k.router_settings | k.router_settings_fatal}
+    keys = sections.get(path[0])
+    return keys is not None and len(path) > 1 and isinstance(path[1], str) and path[1] not in keys
+
+
+def _inline_kind(value: str) -> str | None:
+    """The kind of secret in ``value``; template text and dummy database passwords are none."""
+    if value.strip() == LITELLM_DEFAULT_KEY:
+        return secret_kind(value)
+    found = find_secret(value)
+    if found is None or (found[0] == "URL with a password" and secret_password_is_dummy(value)):
+        return None
+    return found[0]
 
 
 @rule(
@@ -196,15 +228,18 @@ def default_master_key(target: LiteLLMTarget) -> Iterator[Finding]:
 
 @rule(
     "litellm-master-key-missing",
-    Severity.WARNING,
+    Severity.INFO,
     "no general_settings.master_key: the proxy starts only if LITELLM_MASTER_KEY is set",
     "litellm",
 )
 def master_key_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     """The proxy takes its master key from `general_settings.master_key`, else from the environment
     variable `LITELLM_MASTER_KEY` (`litellm/proxy/proxy_server.py` `load_config`), and refuses to
-    start without one (`litellm/proxy/auth/master_key_boot_check.py`). A config that does not name it
-    depends on an environment nobody wrote down; say `master_key: os.environ/LITELLM_MASTER_KEY`.
+    start without one (`litellm/proxy/auth/master_key_boot_check.py`). Setting `LITELLM_MASTER_KEY` in
+    the container or service environment is the documented way, and the proxy stops loudly at start
+    when it is missing, so this is advice (info): say `master_key: os.environ/LITELLM_MASTER_KEY` so
+    the config names what it depends on. Not reported when a master key is written elsewhere
+    (`litellm-master-key-misplaced` reports that one problem).
     """
     doc = target.doc
     data = doc.data
@@ -214,10 +249,12 @@ def master_key_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     env = section(doc, "environment_variables") or {}
     if "master_key" in general or "LITELLM_MASTER_KEY" in env:
         return
+    if "master_key" in data or "master_key" in (section(doc, "litellm_settings") or {}):
+        return  # one problem, one finding: litellm-master-key-misplaced
     path = ("general_settings",) if "general_settings" in data else ()
     yield doc.finding(
         "litellm-master-key-missing",
-        Severity.WARNING,
+        Severity.INFO,
         path,
         "no master key: the proxy refuses to start unless LITELLM_MASTER_KEY is set in its environment",
         "add `general_settings: {master_key: os.environ/LITELLM_MASTER_KEY}`",

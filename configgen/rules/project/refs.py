@@ -42,7 +42,9 @@ def unknown_deployment(t: ProjectTarget) -> Iterator[Finding]:
 
 @rule("project-duplicate-deployment", Severity.WARNING, "an alias lists the same deployment twice", "project")
 def duplicate_deployment(t: ProjectTarget) -> Iterator[Finding]:
-    """An alias lists one deployment twice; LiteLLM would weight it double in load balancing.
+    """An alias lists one deployment twice; LiteLLM keeps both entries (they hash to the same
+    deployment id, checked with `litellm.Router`), so simple-shuffle picks that deployment twice as
+    often as the others: it works, the load is not what the alias says.
 
     Remove the repetition (a weight is not what a duplicate entry is for).
     """

@@ -21,13 +21,14 @@ def proxy_missing(t: ProjectTarget) -> Iterator[Finding]:
                                 "add `proxy: {instances: [{host: ..., port: 4000}]}` or use `mode: direct`")
 
 
-@rule("project-direct-in-production", Severity.WARNING, "a production environment connects directly to Azure", "project")
+@rule("project-direct-in-production", Severity.INFO, "a production environment connects directly to Azure", "project")
 def direct_in_production(t: ProjectTarget) -> Iterator[Finding]:
     """Direct connection is for development: no fallbacks, no shared rate limits, the Azure key in the
-    app's environment. ChatSheetAI's guide recommends the LiteLLM proxy for production."""
+    app's environment. It works, and nothing in LiteLLM or Azure fails because of it, so this is
+    advice (info): ChatSheetAI's guide recommends the LiteLLM proxy for production."""
     for env in t.envs.values():
         if env.model.production and env.model.app.mode == "direct":
-            yield t.env_finding(env, "project-direct-in-production", Severity.WARNING, ("app", "mode"),
+            yield t.env_finding(env, "project-direct-in-production", Severity.INFO, ("app", "mode"),
                                 f"production environment {env.name} connects directly to Azure OpenAI",
                                 "use `mode: proxy` with a LiteLLM proxy in production")
 
@@ -78,11 +79,15 @@ def balancer_missing(t: ProjectTarget) -> Iterator[Finding]:
 
 @rule("project-balancer-without-proxy", Severity.ERROR, "a load balancer with no proxy behind it", "project")
 def balancer_without_proxy(t: ProjectTarget) -> Iterator[Finding]:
-    """A `balancer:` needs proxy instances to balance over; in direct mode it would be unused."""
+    """A `balancer:` needs proxy instances to balance over. Without any, the rendered nginx upstream or
+    HAProxy backend has no server: nginx refuses to start (`no servers are inside upstream`) and
+    HAProxy answers 503 (error). With proxies but `app.mode: direct` the balancer is rendered and
+    never used: nothing fails, the app just bypasses it (warning: the topology is not what runs)."""
     for env in t.envs.values():
         m = env.model
         if m.balancer is not None and (m.proxy is None or m.app.mode == "direct"):
-            yield t.env_finding(env, "project-balancer-without-proxy", Severity.ERROR, ("balancer",),
+            yield t.env_finding(env, "project-balancer-without-proxy",
+                                Severity.ERROR if m.proxy is None else Severity.WARNING, ("balancer",),
                                 f"environment {env.name} has a balancer but "
                                 + ("no proxy" if m.proxy is None else "the app connects directly"),
                                 "remove `balancer:` or add proxy instances and `mode: proxy`", key=True)
@@ -117,7 +122,8 @@ def address_conflict(t: ProjectTarget) -> Iterator[Finding]:
 def api_base_mismatch(t: ProjectTarget) -> Iterator[Finding]:
     """An explicit `app.api_base` (LITELLM_API_BASE) must reach the proxy: the balancer's host and
     port when there is a balancer, else a proxy instance's. A wrong port is the classic mistake
-    (the seed's `http://localhost:8000`, while LiteLLM listens on 4000 by default)."""
+    (the seed's `http://localhost:8000`, while LiteLLM listens on 4000 by default, FACTS.md): the
+    app's requests are refused or reach something else."""
     for env in t.envs.values():
         m = env.model
         if m.app.api_base is None or m.app.mode != "proxy" or m.proxy is None:

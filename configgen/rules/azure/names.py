@@ -1,0 +1,74 @@
+"""Azure model names and versions nobody publishes: a typo (`gpt-4o-mni`) or a version that does not exist."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from configgen.findings import Finding, Severity
+from configgen.knowledge.litellm_models import azure_name_in_model_map
+from configgen.rules.azure.lifecycle import azure_lists
+from configgen.rules.registry import rule
+from configgen.rules.targets import AzureUse
+
+_CATALOG_HINT = (
+    "if Azure offers it and configgen does not know it yet, declare it in the project's `catalog:` section "
+    "(catalog: {models: {NAME: {versions: [{version: ...}]}}})"
+)
+
+
+def _nearest(word: str, names: list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, names, n=n, cutoff=0.6)
+
+
+@rule(
+    "azure-model-unknown",
+    Severity.WARNING,
+    "a model name or version Azure does not publish (as far as configgen and LiteLLM know)",
+    "azure",
+)
+def model_unknown(use: AzureUse) -> Iterator[Finding]:
+    """A model name Azure does not have (`gpt-4o-mni`) cannot be deployed, and a version that does
+    not exist (`gpt-4o` `2025-11-13`) is refused by Azure's deployment API (ARM `models` list,
+    `az cognitiveservices model list`). In a LiteLLM config, a `base_model` naming no model makes
+    LiteLLM's model-map lookup fail, so context window and capabilities are unknown
+    (`litellm/utils.py` `get_model_info`). configgen's catalogue lags behind Azure, so this is a
+    warning, with the catalogue's nearest names; a LiteLLM `base_model` that LiteLLM's own model map
+    knows is not reported, nor a LiteLLM deployment name (chosen by its owner, `azure/gpt-4o-0806`).
+    Teach configgen a new model or version with the project's `catalog:`
+    section.
+    """
+    if not isinstance(use.model.value, str) or azure_lists(use):
+        return  # with Azure's own model list, azure-model-not-offered decides
+    cat = use.get_catalog()
+    name = use.model.value
+    from_litellm = bool(use.path) and use.path[0] == "model_list"
+    if from_litellm and use.model.path[-1:] != ("base_model",):
+        return  # a deployment name is chosen by its owner (`azure/gpt-4o-0806`), not a model declaration
+    model = cat.model(name)
+    if model is None:
+        if from_litellm and azure_name_in_model_map(name):
+            return
+        near = _nearest(name, sorted(cat.models))
+        yield use.finding(
+            "azure-model-unknown",
+            Severity.WARNING,
+            use.model,
+            f"`{name}` is not an Azure OpenAI model configgen or LiteLLM knows",
+            (f"did you mean {', '.join(f'`{n}`' for n in near)}? " if near else "") + _CATALOG_HINT,
+        )
+        return
+    version = use.model_version.value
+    if not isinstance(version, str) or model.version(version) is not None:
+        return
+    if from_litellm and azure_name_in_model_map(f"{name}-{version}"):
+        return
+    known = [v.version for v in model.versions]
+    near = _nearest(version, known) or known[-3:]
+    yield use.finding(
+        "azure-model-unknown",
+        Severity.WARNING,
+        use.model_version,
+        f"{name} has no version `{version}` that configgen knows",
+        f"known versions: {', '.join(near)}; " + _CATALOG_HINT,
+    )
