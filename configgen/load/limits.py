@@ -42,7 +42,11 @@ YAML_ALIAS_VALUES = Limit("CONFIGGEN_MAX_YAML_ALIAS_VALUES", 500_000, "values re
 YAML_DEPTH = Limit("CONFIGGEN_MAX_YAML_DEPTH", 64, "nesting levels")
 #: Characters one .env value may grow to through python-dotenv's `${NAME}` expansion.
 DOTENV_EXPANSION = Limit("CONFIGGEN_MAX_DOTENV_EXPANSION", 1024 * 1024, "characters per expanded .env value")
-#: Seconds one template may take to render (the built-in ones take milliseconds at 50,000 deployments... see bench).
-TEMPLATE_SECONDS = Limit("CONFIGGEN_MAX_TEMPLATE_SECONDS", 60, "seconds per rendered file")
-#: Characters one rendered file may hold (the 50,000-deployment litellm.config.yaml is about 22 million).
-TEMPLATE_OUTPUT = Limit("CONFIGGEN_MAX_OUTPUT_CHARS", 256 * 1024 * 1024, "characters per rendered file")
+#: Seconds one template may take to render one file (the built-in litellm.config.yaml template takes
+#: a few seconds for 50,000 deployments on a laptop).
+TEMPLATE_SECONDS = Limit("CONFIGGEN_MAX_TEMPLATE_SECONDS", 20, "seconds per rendered file")
+#: Characters one rendered file may hold: what `validate` reads back (the 50,000-deployment
+#: litellm.config.yaml is about 22 million).
+TEMPLATE_OUTPUT = Limit("CONFIGGEN_MAX_OUTPUT_CHARS", 64 * 1024 * 1024, "characters per rendered file")
+#: Characters (or list items) of any one value a template builds (`~`, `*`, padding, joining...).
+TEMPLATE_VALUE = Limit("CONFIGGEN_MAX_TEMPLATE_VALUE", 16 * 1024 * 1024, "characters per value built in a template")
