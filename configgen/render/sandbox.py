@@ -262,8 +262,19 @@ def template_position(tb: TracebackType | None) -> str:
     return where
 
 
-#: Templates that ran out of time, by file: the next environment fails at once instead of waiting again.
+#: Templates that ran out of time, by file (and its version): the next environment fails at once
+#: instead of waiting again.
 _TIMED_OUT: dict[str, TemplateLimit] = {}
+
+
+def _stamp(filename: str | None) -> str:
+    from pathlib import Path
+
+    try:
+        st = Path(filename).stat() if filename else None
+    except OSError:
+        return ""
+    return f"{st.st_mtime_ns}:{st.st_size}" if st is not None else ""
 
 
 def _generator_position(gen: Any, template: Any) -> str:
@@ -283,7 +294,7 @@ def render_bounded(template: Any, context: dict[str, Any]) -> str:
 
     Raises :class:`TemplateLimit` over a limit; any other exception of the template passes through.
     """
-    key = f"{template.filename or template.name}:{TEMPLATE_SECONDS.value()}"
+    key = f"{template.filename or template.name}:{_stamp(template.filename)}:{TEMPLATE_SECONDS.value()}"
     if key in _TIMED_OUT:
         raise _TIMED_OUT[key]
     seconds = TEMPLATE_SECONDS.value()

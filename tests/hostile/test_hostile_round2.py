@@ -108,9 +108,17 @@ def _dest(kind: str, path: Path) -> None:
         raise AssertionError(kind)
 
 
-@pytest.mark.parametrize("extra", [[], ["--force"], ["--check"], ["--dry-run"]], ids=["plain", "force", "check", "dry"])
-@pytest.mark.parametrize("where", ["server/.env", "litellm.config.yaml"])
-@pytest.mark.parametrize("kind", ["fifo", "zero", "full", "null", "urandom", "link-to-file", "dangling-link", "directory"])
+KINDS = ["fifo", "zero", "full", "null", "urandom", "link-to-file", "dangling-link", "directory"]
+MODES = [[], ["--force"], ["--check"], ["--dry-run"]]
+DESTINATION_CASES = [
+    pytest.param(kind, where, extra, id=f"{kind}-{where}-{' '.join(extra) or 'plain'}")
+    for kind in KINDS
+    for where in ("server/.env", "litellm.config.yaml")
+    for extra in (MODES if kind in ("fifo", "zero") else MODES[:2])
+]
+
+
+@pytest.mark.parametrize(("kind", "where", "extra"), DESTINATION_CASES)
 def test_a_destination_that_is_not_a_regular_file(tmp_path: Path, kind: str, where: str, extra: list[str]) -> None:
     shutil.copy(EXAMPLE, tmp_path / "configgen.yaml")
     out = tmp_path / "out"
