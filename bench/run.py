@@ -123,6 +123,8 @@ class Measure:
 #: configgen from source (50 ms here), which no installed copy does (pip writes the .pyc files at
 #: install time, and an editable install writes them on the first import, i.e. the warm-up run).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: Every row but the cache-hit row measures a full run: the result cache (configgen.cache) is off.
+CHILD_ENV["CONFIGGEN_NO_CACHE"] = "1"
 
 
 # --- what is measured ----------------------------------------------------------------------------
@@ -271,12 +273,12 @@ def _checked(cmd: Sequence[str], cwd: Path, what: str) -> str:
 # --- running -------------------------------------------------------------------------------------
 
 
-def run_once(cmd: Sequence[str], cwd: Path) -> Sample:
+def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """One child process: wall clock around it, and its own rusage (CPU, peak RSS) from wait4."""
     with tempfile.TemporaryFile() as err:  # stdout too: validate reports its findings there
         start = time.perf_counter()
         proc = subprocess.Popen(
-            list(cmd), cwd=cwd, env=CHILD_ENV, stdin=subprocess.DEVNULL, stdout=err, stderr=err
+            list(cmd), cwd=cwd, env=env or CHILD_ENV, stdin=subprocess.DEVNULL, stdout=err, stderr=err
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -287,8 +289,8 @@ def run_once(cmd: Sequence[str], cwd: Path) -> Sample:
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, proc.returncode, text)
 
 
-def run_sequence(cmds: Sequence[Sequence[str]], cwd: Path) -> Sample:
-    parts = [run_once(c, cwd) for c in cmds]
+def run_sequence(cmds: Sequence[Sequence[str]], cwd: Path, env: dict[str, str] | None = None) -> Sample:
+    parts = [run_once(c, cwd, env) for c in cmds]
     bad = next((p for p in parts if p.rc != 0), None)
     return Sample(
         sum(p.wall for p in parts),
@@ -299,11 +301,17 @@ def run_sequence(cmds: Sequence[Sequence[str]], cwd: Path) -> Sample:
     )
 
 
-def measure(cmds: Sequence[Sequence[str]], cwd: Path, args: argparse.Namespace, ok_codes: Sequence[int] = (0,)) -> Measure:
+def measure(
+    cmds: Sequence[Sequence[str]],
+    cwd: Path,
+    args: argparse.Namespace,
+    ok_codes: Sequence[int] = (0,),
+    env: dict[str, str] | None = None,
+) -> Measure:
     m = Measure()
     warm: Sample | None = None
     for _ in range(args.warmup):
-        warm = run_sequence(cmds, cwd)
+        warm = run_sequence(cmds, cwd, env)
         if warm.rc not in ok_codes:
             m.failed, m.output = f"exit {warm.rc}: {_first_line(warm.stderr)}", warm.stderr
             return m
@@ -314,7 +322,7 @@ def measure(cmds: Sequence[Sequence[str]], cwd: Path, args: argparse.Namespace, 
             m.samples.append(warm)  # too slow to repeat: the warm-up is the one sample
             return m
     for _ in range(runs):
-        s = run_sequence(cmds, cwd)
+        s = run_sequence(cmds, cwd, env)
         if s.rc not in ok_codes:
             m.failed, m.output = f"exit {s.rc}: {_first_line(s.stderr)}", s.stderr
             return m
@@ -437,7 +445,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="measured runs per figure (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="discarded runs before measuring (default 1)")
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per figure before runs are cut (default 20)")
-    parser.add_argument("--sizes", default="100,1000,5000", help="deployment counts for the scaling rows")
+    parser.add_argument(
+        "--sizes", default="100,1000,5000,10000,50000", help="deployment counts for the scaling rows (default up to 50,000)"
+    )
     parser.add_argument("--project", type=Path, default=EXAMPLE, help="small project for the start-up figures")
     parser.add_argument("--note", action="append", default=[], help="extra line for the Machine section (repeatable)")
     args = parser.parse_args(argv)
@@ -508,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
             fmt_s(anchor),
             verdict(within(val, 0.15)),
         ))
-        ratio = "–" if ok_half is None or anchor is None else f"{val.wall / anchor.wall:.2f}×"
+        ratio = "–" if ok_half is None or anchor is None else f"{val.wall / anchor.wall:.2f}× (cpu {val.cpu / anchor.cpu:.2f}×)"
         rows.append(("validate the example against the anchor", "≤ 0.5×", ratio, "1×", verdict(ok_half)))
         if val_file is not None:
             rows.append((
@@ -520,6 +530,29 @@ def main(argv: list[str] | None = None) -> int:
             ))
         if not val.failed and not floor.failed:
             rows.append(("validate the example: above the floor", "–", f"{val.wall - floor.wall:.3f} s", "–", "–"))
+        # The result cache: the same validate again, answered from it (the warm-up run stores the entry).
+        cache_env = {k: v for k, v in CHILD_ENV.items() if k != "CONFIGGEN_NO_CACHE"}
+        cache_env["CONFIGGEN_CACHE_DIR"] = str(tmp / "result-cache")
+        hit = measure([[*configgen, "validate", "-p", str(project), "--as-of", AS_OF]], tmp, args, env=cache_env)
+        hit_ok = None if hit.failed or val.failed else hit.wall <= 0.15 * val.wall
+        rows.append((
+            "validate the example again, unchanged (result cache hit)",
+            "≤ 0.15× of the full run",
+            fmt_s(hit) + ("" if hit_ok is None else f"; {hit.wall / val.wall:.2f}× (cpu {hit.cpu / val.cpu:.2f}×)"),
+            "–",
+            verdict(hit_ok),
+        ))
+        # Both pre-commit hooks on the example, as pre-commit runs them (two processes), cache off.
+        hooks = measure(
+            [
+                [*configgen, "validate", "-p", str(project), "--as-of", AS_OF],
+                [*configgen, "render", "--check", "--all", "-p", str(project), "--as-of", AS_OF],
+            ],
+            tmp,
+            args,
+            ok_codes=(0, 1),
+        )
+        rows.append(("both pre-commit hooks on the example (validate, render --check --all)", "–", fmt_s(hooks), "–", "–"))
         rows.append((
             "importing what validate cannot do without (Pydantic + the project models, click, Jinja2, ruamel.yaml)",
             "–",
@@ -556,6 +589,14 @@ def main(argv: list[str] | None = None) -> int:
                     fmt_s(v),
                     fmt_s(a),
                     verdict(within(v, 1.0)),
+                ))
+                half = None if a is None or a.failed or v.failed else v.wall <= a.wall / 2
+                rows.append((
+                    "validate 1,000 deployments against the anchor on one rendered config of it",
+                    "≤ 0.5×",
+                    "–" if half is None or a is None else f"{v.wall / a.wall:.2f}× (cpu {v.cpu / a.cpu:.2f}×)",
+                    "1×",
+                    verdict(half),
                 ))
                 rows.append((
                     "render all 3 environments of it (`render --all`)",

@@ -5,7 +5,8 @@ worth collecting: the cyclic collector would only re-scan what the imports creat
 `configgen validate`; peak memory for 5,000 deployments is the same either way). What is left when
 the run ends is frozen, so the full collection at interpreter exit skips it (25 ms). Exit handlers
 still run. bench/README.md has the figures; :func:`configgen.cli.main.main` leaves a host process's
-collector alone.
+collector alone. An unchanged `validate` or `render --check` is answered from the result cache
+(:mod:`configgen.cache`) before click or any other part of configgen is imported.
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ import sys
 
 def main() -> None:
     gc.disable()  # before click and the rest are imported
-    from configgen.cli.main import main as run
+    from configgen.cache import run_cached
 
-    code = run()
+    code = run_cached(sys.argv[1:], _run)
     gc.freeze()
     sys.exit(code)
+
+
+def _run(argv: list[str]) -> int:
+    from configgen.cli.main import main as run
+
+    return run(argv)
 
 
 if __name__ == "__main__":

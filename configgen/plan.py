@@ -6,7 +6,7 @@ import enum
 from pathlib import Path
 from typing import NamedTuple
 
-from configgen.render.jinja import edited_since_generated, split_header
+from configgen.render.header import edited_since_generated, split_header
 
 
 class Action(enum.StrEnum):

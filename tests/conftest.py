@@ -8,3 +8,9 @@ settings.register_profile("configgen", deadline=None, suppress_health_check=[Hea
 settings.load_profile("configgen")
 
 pytest_plugins = ["tests.support.fixtures"]
+
+# The result cache (configgen.cache) is for people: tests that start the executable must see every
+# run for real, and must not fill the user's cache folder. tests/unit/test_cache.py turns it on.
+import os  # noqa: E402
+
+os.environ["CONFIGGEN_NO_CACHE"] = "1"

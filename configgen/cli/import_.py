@@ -109,12 +109,12 @@ def _from_azure(
 def _from_litellm(sources: list[Path], path: Path, inventory_paths: list[Path], env_name: str) -> object:
     from configgen.load.dotenv import parse_dotenv
     from configgen.load.inventory import Inventory, load_inventory
-    from configgen.load.kinds import Kind, kind_by_name
+    from configgen.load.kinds import BY_NAME, kind_by_name
     from configgen.load.yaml import load_yaml_file, read_text
     from configgen.report import REPORTERS
     from configgen.tools.authoring.importer import ImportFailed, import_litellm
 
-    envs = [s for s in sources if kind_by_name(s) is Kind.DOTENV]
+    envs = [s for s in sources if kind_by_name(s) is BY_NAME["dotenv"]]
     configs = [s for s in sources if s not in envs]
     if len(configs) != 1 or len(envs) > 1:
         raise click.UsageError("give one LiteLLM config and at most one .env file")

@@ -16,7 +16,7 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, project_option
+from configgen.cli.options import as_of_option, no_cache_option, project_option
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -39,7 +39,7 @@ format_option = click.option(
 )
 
 
-#: Subcommands in configgen/commands/, imported only when run: `configgen validate` and `--help` do not
+#: Subcommands in configgen/cli/ (one module each), imported only when run: `configgen validate` and `--help` do not
 #: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
@@ -97,6 +97,7 @@ def cli() -> None:
     help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
 @as_of_option
+@no_cache_option
 def validate(
     files: tuple[Path, ...],
     project: Path | None,
@@ -143,6 +144,7 @@ def validate(
 @click.option("--force", is_flag=True, help="Overwrite files edited by hand or not written by configgen.")
 @format_option
 @as_of_option
+@no_cache_option
 def render(
     envs: tuple[str, ...],
     project: Path | None,
@@ -164,9 +166,11 @@ def render(
     from configgen.model.load import find_project_file
     from configgen.plan import Action
 
-    if bool(envs) == all_envs:
-        raise click.UsageError("name the environment(s) to render, or give --all")
     path = find_project_file(project)
+    if bool(envs) == all_envs:
+        names = app.environment_names(path) if not envs else []
+        listed = f" (environments in {path.name}: {', '.join(names)})" if names else ""
+        raise click.UsageError(f"name the environment(s) to render, or give --all{listed}")
     try:
         result = app.render(
             path, list(envs), out_dir=out, as_of=as_of, check=check, dry_run=dry_run, force=force
@@ -191,8 +195,11 @@ def render(
             if f.path not in result.written and f.action is not Action.UNCHANGED:
                 verb = "not written"
         click.echo(f"{verb:>12}  {shown}", err=_format(fmt) != "text")
-        if show_diff and f.action is not Action.UNCHANGED:
+        if show_diff and f.action is not Action.UNCHANGED and f not in refused:  # a refused file's diff is above
             click.echo(f.diff(shown), nl=False)
+    if check and result.drift:
+        for command in result.commands.values():
+            click.echo(f"to update, run: {command}", err=_format(fmt) != "text")
     sys.exit(result.exit_code())
 
 

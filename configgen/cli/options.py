@@ -82,3 +82,14 @@ def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, 
         click.echo(REPORTERS["text"](loaded.findings), nl=False, err=True)
         sys.exit(1)
     return loaded, view
+
+
+#: Read by configgen.cache before click runs (the executable answers an unchanged run from the cache);
+#: declared here so that --help documents it and click accepts it from the library entry point too.
+no_cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    expose_value=False,
+    help="Do not answer from (or store into) the result cache (also: CONFIGGEN_NO_CACHE=1).",
+)

@@ -5,8 +5,8 @@ The facts live in ``configgen/knowledge/data/azure_openai.json`` (package data, 
 This module turns that file into immutable records and answers the questions the ``azure-*`` rules ask.
 
 A project can teach the catalogue models or versions it does not know yet with a ``catalog:`` section
-(:class:`configgen.model.catalog_extension.CatalogExtension`); :meth:`Catalog.with_extension` returns a new
-catalogue with those merged in.
+(:class:`configgen.model.catalog_extension.CatalogExtension`); its ``apply`` returns a new catalogue with
+those merged in (the facts here know nothing of the project's models).
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
-
-if TYPE_CHECKING:
-    from configgen.model.catalog_extension import CatalogExtension
+from typing import Any, Literal, NamedTuple
 
 ApiStatus = Literal["ga", "preview", "v1"]
 ModelKind = Literal["chat", "reasoning", "embedding", "completion", "audio", "image", "other"]
@@ -285,47 +282,6 @@ class Catalog(NamedTuple):
         # Azure grants whole requests; a non-zero allocation never rounds down to zero RPM.
         rpm = math.floor(tpm * ratio.rpm / ratio.per_tpm)
         return max(rpm, 1) if tpm > 0 else 0
-
-    # ---- extension ----------------------------------------------------------------------------
-
-    def with_extension(self, ext: CatalogExtension | None) -> Catalog:
-        """A new catalogue with the project's additions; known entries may be overridden."""
-        if ext is None or ext.is_empty():
-            return self
-        api_versions = dict(self.api_versions)
-        for av in ext.api_versions:
-            api_versions[av.name] = ApiVersion(av.name, av.status, av.source, "project")
-        models = dict(self.models)
-        for name, mext in ext.models.items():
-            old = models.get(name)
-            versions = {v.version: v for v in (old.versions if old else ())}
-            for vext in mext.versions:
-                versions[vext.version] = ModelVersion(
-                    model=name,
-                    version=vext.version,
-                    lifecycle=vext.lifecycle,
-                    retirement=Retirement(vext.retirement_standard, vext.retirement_other or vext.retirement_standard),
-                    replacement=vext.replacement,
-                    min_api=MinApi(vext.min_api_preview, vext.min_api_ga, mext.source)
-                    if (vext.min_api_preview or vext.min_api_ga)
-                    else None,
-                    source=mext.source,
-                    checked="project",
-                )
-            ratio = (
-                RpmRatio(mext.rpm_per_unit[0], mext.rpm_per_unit[1])
-                if mext.rpm_per_unit
-                else (old.rpm_ratio if old else None)
-            )
-            models[name] = Model(
-                name=name,
-                kind=mext.kind or (old.kind if old else "chat"),
-                rpm_ratio=ratio,
-                versions=tuple(versions.values()),
-                source=mext.source,
-                checked="project",
-            )
-        return self._replace(api_versions=api_versions, models=models)
 
 
 def _date_part(version: str) -> str:

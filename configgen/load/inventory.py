@@ -19,20 +19,19 @@ specification/cognitiveservices/resource-manager/Microsoft.CognitiveServices/sta
 Azure enforces requests per 10-second window and tokens per 60-second window; both are turned into
 per-minute figures (``count * 60 / renewalPeriod``) to compare with LiteLLM's ``rpm``/``tpm``.
 
-Checks run as registered rules (``configgen rules inventory-...``, module
-:mod:`configgen.rules.inventory.checks`) over one :class:`InventoryTarget` that
-:func:`check_against_inventories` builds. Problems reading an inventory file are ``inventory-invalid``
+Checks run as registered rules (``configgen rules inventory-...``, :mod:`configgen.rules.inventory`)
+over one :class:`configgen.rules.targets.InventoryTarget` that
+:func:`configgen.pipeline.check_against_inventories` builds. Problems reading an inventory file are ``inventory-invalid``
 findings located in that file (like ``yaml-syntax`` for YAML files).
 """
 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,11 +41,8 @@ from configgen.findings import DataPath, Finding, Severity
 from configgen.load.yaml import Position, read_text
 
 if TYPE_CHECKING:
-    from configgen.load.yaml import YamlDocument
-    from configgen.model.load import LoadedProject
+    pass
 
-#: ARM ``DeploymentProvisioningState`` (cognitiveservices.json, 2023-05-01 and later).
-PROVISIONING_STATES = ("Accepted", "Creating", "Deleting", "Moving", "Failed", "Succeeded", "Disabled", "Canceled")
 INVALID = "inventory-invalid"
 
 _ID = re.compile(
@@ -329,94 +325,9 @@ def _json_positions(text: str) -> dict[DataPath, Position]:
     return out
 
 
-# ---- binding inventories to the resources they describe -----------------------------------------
-
-
-@dataclass(frozen=True)
-class BoundInventory:
-    """An inventory and the names (lower case) of the Azure resource it describes."""
-
-    inventory: Inventory
-    names: frozenset[str]
-    #: (index into InventoryTarget.projects, resource key) when a project's resource names the file.
-    named_by: tuple[int, str] | None = None
-
-
-@dataclass(frozen=True)
-class InventoryTarget:
-    """What the ``inventory-*`` rules check: projects and LiteLLM configs against inventories."""
-
-    projects: tuple[LoadedProject, ...]
-    litellm: tuple[YamlDocument, ...]
-    inventories: tuple[BoundInventory, ...]
-    as_of: dt.date
-
-    def for_resource(self, project_index: int, key: str, endpoint: str) -> BoundInventory | None:
-        """The inventory of a project resource: the file it names, else one whose account matches."""
-        for b in self.inventories:
-            if b.named_by == (project_index, key):
-                return b
-        return self.for_account({key.lower(), subdomain(endpoint)})
-
-    def for_account(self, names: Iterable[str | None]) -> BoundInventory | None:
-        wanted = {n.lower() for n in names if n}
-        for b in self.inventories:
-            if b.names & wanted:
-                return b
-        return None
-
-
 def subdomain(url: str) -> str:
     try:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return ""
     return host.split(".")[0].lower()
-
-
-def check_against_inventories(
-    inventory_paths: list[Path],
-    projects: list[LoadedProject],
-    litellm_docs: list[YamlDocument],
-    as_of: dt.date,
-) -> list[Finding]:
-    """Load the inventories (given, and named by project resources), bind each to its resource and run
-    the ``inventory-*`` rules."""
-    from configgen.rules import load_all, run_rules
-    from configgen.rules.inventory.checks import INVENTORY_RULES, TARGET
-
-    load_all()
-    findings: list[Finding] = []
-    bound: list[BoundInventory] = []
-    for path in inventory_paths:
-        inv, problems = load_inventory(path, str(path))
-        findings.extend(problems)
-        if inv is not None:
-            bound.append(BoundInventory(inv, frozenset({inv.account.lower()} if inv.account else set())))
-    for pi, loaded in enumerate(projects):
-        if loaded.project is None or loaded.doc is None:
-            continue
-        for key, res in loaded.project.resources.items():
-            if not res.inventory:
-                continue
-            path = loaded.path.parent / res.inventory
-            if not path.is_file():
-                # Say so where the project names the file: that is the line to fix.
-                findings.append(
-                    loaded.doc.finding(
-                        INVALID,
-                        Severity.ERROR,
-                        ("resources", key, "inventory"),
-                        f"inventory file not found: {path}",
-                        "run `configgen inventory fetch` or `az cognitiveservices account deployment list -o json`",
-                    )
-                )
-                continue
-            inv, problems = load_inventory(path, str(path))
-            findings.extend(problems)
-            if inv is not None:
-                names = {key.lower(), subdomain(res.endpoint)} | ({inv.account.lower()} if inv.account else set())
-                bound.append(BoundInventory(inv, frozenset(n for n in names if n), (pi, key)))
-    target = InventoryTarget(tuple(projects), tuple(litellm_docs), tuple(bound), as_of)
-    findings.extend(run_rules(TARGET, target, only=INVENTORY_RULES))
-    return findings

@@ -1,8 +1,8 @@
 """The project's `catalog:` section: Pydantic models of what a project may add to the Azure catalogue.
 
 Kept apart from :mod:`configgen.knowledge.azure_catalog` so that validating a project without a ``catalog:`` section,
-or a LiteLLM config, never builds these models; :meth:`configgen.knowledge.azure_catalog.Catalog.with_extension`
-merges a validated :class:`CatalogExtension` into the packaged catalogue.
+or a LiteLLM config, never builds these models; :meth:`CatalogExtension.apply`
+merges a validated extension into the packaged catalogue.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from configgen.knowledge.azure_catalog import ModelKind
+from configgen.knowledge.azure_catalog import ApiVersion, Catalog, MinApi, Model, ModelKind, ModelVersion, Retirement, RpmRatio
 
 
 class _Strict(BaseModel):
@@ -101,3 +101,42 @@ class CatalogExtension(_Strict):
 
     def is_empty(self) -> bool:
         return not self.api_versions and not self.models
+
+    def apply(self, catalog: Catalog) -> Catalog:
+        """A new catalogue with these additions; known entries may be overridden."""
+        if self.is_empty():
+            return catalog
+        api_versions = dict(catalog.api_versions)
+        for av in self.api_versions:
+            api_versions[av.name] = ApiVersion(av.name, av.status, av.source, "project")
+        models = dict(catalog.models)
+        for name, mext in self.models.items():
+            old = models.get(name)
+            versions = {v.version: v for v in (old.versions if old else ())}
+            for vext in mext.versions:
+                versions[vext.version] = ModelVersion(
+                    model=name,
+                    version=vext.version,
+                    lifecycle=vext.lifecycle,
+                    retirement=Retirement(vext.retirement_standard, vext.retirement_other or vext.retirement_standard),
+                    replacement=vext.replacement,
+                    min_api=MinApi(vext.min_api_preview, vext.min_api_ga, mext.source)
+                    if (vext.min_api_preview or vext.min_api_ga)
+                    else None,
+                    source=mext.source,
+                    checked="project",
+                )
+            ratio = (
+                RpmRatio(mext.rpm_per_unit[0], mext.rpm_per_unit[1])
+                if mext.rpm_per_unit
+                else (old.rpm_ratio if old else None)
+            )
+            models[name] = Model(
+                name=name,
+                kind=mext.kind or (old.kind if old else "chat"),
+                rpm_ratio=ratio,
+                versions=tuple(versions.values()),
+                source=mext.source,
+                checked="project",
+            )
+        return catalog._replace(api_versions=api_versions, models=models)

@@ -60,6 +60,10 @@ def proxy_base_url(env: Environment) -> str:
     """What the app's LITELLM_API_BASE should be: the balancer if there is one, else the first proxy."""
     if env.app.api_base:
         return env.app.api_base
+    if env.kubernetes is not None:  # the Service (or Ingress) is the balancer
+        from configgen.model.k8s_facts import service_base_url
+
+        return service_base_url(env.kubernetes)
     if env.balancer is not None:
         scheme = "https" if env.balancer.tls else "http"
         return _url(scheme, env.balancer.host, env.balancer.port)

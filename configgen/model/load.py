@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -109,7 +108,3 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
 
 def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
     return explicit if explicit is not None else (cwd or Path.cwd()) / DEFAULT_PROJECT_FILE
-
-
-def env_data(view: EnvView) -> dict[str, Any]:
-    return view.layered.data

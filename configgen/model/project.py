@@ -39,6 +39,8 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 # File paths the project names (certificates, output paths): no control characters, so they cannot
 # inject lines or directives into rendered files.
 PathStr = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f;{}'\"`$\\]+$", max_length=1024)]
+#: Output paths may also hold `{env}`, the environment's name (the documented `deploy/{env}`).
+OutputPathStr = Annotated[str, Field(pattern=r"^(?:[^\x00-\x1f\x7f;{}'\"`$\\]|\{env\})+$", max_length=1024)]
 
 Sku = Literal[
     "Standard",
@@ -228,13 +230,89 @@ class Observability(_Model):
     )
 
 
+# Kubernetes object names (namespace, Secret, ...): RFC 1123 DNS labels, what the API server accepts.
+DnsLabel = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length=63, description="A DNS label: lower-case letters, digits, '-'."),
+]
+Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$", max_length=32)]
+Guid = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+
+
+class K8sAutoscaling(_Model):
+    """A HorizontalPodAutoscaler on CPU (replaces a fixed replica count)."""
+
+    min_replicas: int = Field(2, ge=1, le=1000)
+    max_replicas: int = Field(ge=1, le=1000)
+    target_cpu_percent: int = Field(60, ge=1, le=100, description="Average CPU utilisation the HPA aims for.")
+
+
+class K8sResources(_Model):
+    """Container requests and limits (Kubernetes quantities)."""
+
+    cpu_request: Quantity = "500m"
+    memory_request: Quantity = "1Gi"
+    cpu_limit: Quantity | None = None
+    memory_limit: Quantity | None = "2Gi"
+
+
+class K8sPdb(_Model):
+    """PodDisruptionBudget: how many proxy pods a voluntary disruption (node drain) may take at once."""
+
+    min_available: int | None = Field(None, ge=0)
+    max_unavailable: int | None = Field(1, ge=0)
+
+
+class K8sProbes(_Model):
+    """Health probes on LiteLLM's /health/liveliness and /health/readiness (no key needed)."""
+
+    port: Port | None = Field(None, description="Port the probes use; the container port when unset.")
+    startup_seconds: int = Field(300, ge=10, le=3600, description="How long a cold start may take before the pod is restarted.")
+
+
+class K8sIngress(_Model):
+    """An Ingress in front of the Service; the app then uses its host."""
+
+    host: Host
+    class_name: str = Field("nginx", pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", max_length=253)
+    tls_secret: DnsLabel | None = Field(None, description="Secret holding the Ingress's TLS certificate.")
+
+
+class Kubernetes(_Model):
+    """The proxies run as a Deployment on Kubernetes (AKS); the Service is the balancer."""
+
+    namespace: DnsLabel
+    name: DnsLabel = Field("litellm", description="Name of the Deployment, Service, ConfigMap, ...")
+    replicas: int | None = Field(None, ge=1, le=1000, description="Pods; the number of `proxy.instances` when unset.")
+    autoscaling: K8sAutoscaling | None = None
+    resources: K8sResources = K8sResources()
+    image: str = Field(
+        "ghcr.io/berriai/litellm:v1.110.2",
+        pattern=r"^[a-z0-9][a-z0-9._/:-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$",
+        description="Container image with a pinned tag (the LiteLLM version configgen targets).",
+    )
+    pdb: K8sPdb | None = K8sPdb()
+    service_monitor: bool = Field(
+        False, description="Render a prometheus-operator ServiceMonitor (needs observability.prometheus)."
+    )
+    secret: DnsLabel = Field("litellm-env", description="Secret that holds the variables the config references.")
+    service_port: Port = Field(4000, description="Port of the ClusterIP Service.")
+    workload_identity_client_id: Guid | None = Field(
+        None,
+        description="Client id of the user-assigned managed identity federated with the ServiceAccount "
+        "(AKS workload identity).",
+    )
+    ingress: K8sIngress | None = None
+    probes: K8sProbes = K8sProbes()
+
+
 class Outputs(_Model):
     """Where `configgen render ENV` writes, relative to the project file; `{env}` is the environment name."""
 
-    dir: PathStr = "deploy/{env}"
-    litellm_config: PathStr | None = None
-    env_file: PathStr | None = None
-    env_example: PathStr | None = None
+    dir: OutputPathStr = "deploy/{env}"
+    litellm_config: OutputPathStr | None = None
+    env_file: OutputPathStr | None = None
+    env_example: OutputPathStr | None = None
 
 
 class Environment(_Model):
@@ -246,6 +324,7 @@ class Environment(_Model):
     app: App
     proxy: Proxy | None = None
     balancer: Balancer | None = None
+    kubernetes: Kubernetes | None = Field(None, description="Run the proxies on Kubernetes: instances become replicas.")
     observability: Observability = Observability()
     outputs: Outputs = Outputs()
 
@@ -258,6 +337,11 @@ class Project(_Model):
     catalog: dict[str, Any] | None = Field(None, description="Extends the built-in Azure model catalogue.")
     templates: PathStr | None = Field(
         None, description="Folder of templates that override the built-in ones (same file names); sandboxed."
+    )
+    output_roots: list[PathStr] = Field(
+        default_factory=list,
+        description="Folders outside the project's folder that `outputs:` may write into (a sibling app "
+        "repository, say); without them every output must stay inside the project's folder.",
     )
     resources: dict[Name, Resource] = Field(min_length=1)
     defaults: dict[str, Any] = Field(default_factory=dict, description="Settings every environment starts from.")

@@ -7,27 +7,17 @@ template (built-in or a project's own) only lays text out: it cannot reach Pytho
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from configgen.render.escape import FILTERS, Escaped, UnsafeValue
+from configgen.render.header import with_header
+from configgen.render.outputs import Output, outputs_for
 
 if TYPE_CHECKING:  # annotations only: checking hand-written files never imports Pydantic
     from configgen.model.project import Environment, Project
 
-HASH_MARK = "configgen-sha256:"
-
-
-class Output(NamedTuple):
-    """One file a render produces."""
-
-    kind: str  # litellm_config | env_file | env_example | nginx | haproxy | bicep | ...
-    relpath: str  # relative to the output directory, POSIX separators
-    template: str
-    comment: str  # comment leader of the output language
-    mode: int = 0o644
 
 
 class RenderError(Exception):
@@ -37,40 +27,6 @@ class RenderError(Exception):
         super().__init__(f"{output}: {message}")
         self.output = output
         self.message = message
-
-
-def outputs_for(env: Environment) -> list[Output]:
-    """Which files an environment needs: a proxy config only with a proxy, a balancer snippet per kind."""
-    outs: list[Output] = []
-    if env.proxy is not None:
-        outs.append(Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#"))
-    outs.append(Output("env_file", "server/.env", "env.j2", "#", 0o600))
-    outs.append(Output("env_example", "server/.env.example", "env.example.j2", "#"))
-    if env.balancer is not None and env.proxy is not None:
-        outs.extend(_balancer_outputs(env.balancer.kind))
-    if env.proxy is not None:
-        outs.append(Output("start_script", "proxy/run.sh", "run.sh.j2", "#", 0o755))
-        if env.observability.prometheus:
-            outs.append(Output("prometheus", "prometheus/litellm.yml", "prometheus.yml.j2", "#"))
-    return outs
-
-
-def _balancer_outputs(kind: str) -> list[Output]:
-    return {
-        "nginx": [Output("nginx", "nginx/litellm.conf", "nginx.conf.j2", "#")],
-        "haproxy": [Output("haproxy", "haproxy/litellm.cfg", "haproxy.cfg.j2", "#")],
-        "azure": [Output("bicep", "azure/loadbalancer.bicep", "loadbalancer.bicep.j2", "//")],
-    }[kind]
-
-
-def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
-    """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
-    if out_dir is not None:
-        return out_dir / PurePosixPath(out.relpath)
-    explicit = getattr(env.outputs, out.kind, None)
-    if isinstance(explicit, str):
-        return project_dir / explicit.replace("{env}", env_name)
-    return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)
 
 
 def _jinja_env(template_dirs: list[Path]) -> Any:
@@ -143,6 +99,7 @@ def render_environment(
     env: Environment,
     *,
     source_name: str,
+    command: str | None = None,
     template_dirs: list[Path] | None = None,
     context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
 ) -> dict[Output, str]:
@@ -155,9 +112,16 @@ def render_environment(
     ctx = (context_builder or build_context)(project, env_name, env)
     jenv = _jinja_env(template_dirs or [])
     rendered: dict[Output, str] = {}
+    bodies: dict[str, str] = {}
+    built: dict[str, dict[str, str]] = {}
     for out in outputs_for(env):
         try:
-            body = render_bounded(jenv.get_template(out.template), ctx)
+            if out.builder:
+                body = _build(out, project, env_name, env, bodies, built)
+            else:
+                body = render_bounded(jenv.get_template(out.template), ctx)
+        except RenderError:
+            raise
         except TemplateLimit as exc:
             raise RenderError(out.relpath, f"template {exc}") from exc
         except UnsafeValue as exc:
@@ -166,46 +130,24 @@ def render_environment(
             where = template_position(exc.__traceback__) or out.template
             raise RenderError(out.relpath, f"template {where}: {exc}") from exc
         except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
-            where = template_position(exc.__traceback__) or out.template
+            where = template_position(exc.__traceback__) or out.template or str(out.builder)
             raise RenderError(out.relpath, f"template {where} failed: {type(exc).__name__}: {exc}") from exc
-        rendered[out] = with_header(body, out.comment, source_name, env_name)
+        bodies[out.kind] = body
+        rendered[out] = with_header(body, out.comment, source_name, env_name, command)
     return rendered
 
 
-def _shebang(text: str) -> tuple[str, str]:
-    """A script's `#!` line must stay first: the header goes after it."""
-    if text.startswith("#!"):
-        first, _, rest = text.partition("\n")
-        return first + "\n", rest
-    return "", text
+def _build(
+    out: Output, project: Project, env_name: str, env: Environment, bodies: dict[str, str], built: dict[str, dict[str, str]]
+) -> str:
+    """A row built by a Python builder (one call per family and environment, see render.outputs)."""
+    assert out.builder is not None
+    if out.builder not in built:
+        import importlib
 
-
-def with_header(body: str, leader: str, source_name: str, env_name: str) -> str:
-    """Prefix the generated-file header; the hash lets `render` notice hand edits later."""
-    if not body.endswith("\n"):
-        body += "\n"
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    safe_source = "".join(ch if ch.isprintable() else "?" for ch in source_name)
-    shebang, rest = _shebang(body)
-    return (
-        f"{shebang}"
-        f"{leader} Generated by configgen from {safe_source} (environment: {env_name}). Do not edit by hand:\n"
-        f"{leader} change the project file and run `configgen render {env_name}`.\n"
-        f"{leader} {HASH_MARK} {digest}\n"
-        f"{rest}"
-    )
-
-
-def split_header(text: str) -> tuple[str | None, str]:
-    """(recorded hash, body) of a generated file; (None, text) when it has no configgen header."""
-    shebang, rest = _shebang(text)
-    lines = rest.split("\n", 3)
-    if len(lines) == 4 and HASH_MARK in lines[2]:
-        return lines[2].split(HASH_MARK, 1)[1].strip(), shebang + lines[3]
-    return None, text
-
-
-def edited_since_generated(text: str) -> bool:
-    """True when a generated file's body no longer matches the hash in its header."""
-    recorded, body = split_header(text)
-    return recorded is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != recorded
+        module, _, func = out.builder.partition(":")
+        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies)
+    files = built[out.builder]
+    if out.relpath not in files:
+        raise RenderError(out.relpath, f"{out.builder} did not build it")
+    return files[out.relpath]

@@ -7,7 +7,7 @@ from configgen.rules.registry import REGISTRY, Rule, run_rules
 __all__ = ["REGISTRY", "Rule", "load_all", "run_rules"]
 
 #: One folder per rule target (configgen.rules.targets); every module in it registers its rules.
-TARGET_FOLDERS = ("azure", "balancer", "bundle", "dotenv", "inventory", "litellm", "project", "script")
+TARGET_FOLDERS = ("azure", "balancer", "bundle", "dotenv", "inventory", "k8s", "litellm", "project", "script")
 
 _loaded = False
 

@@ -14,7 +14,7 @@ from typing import Any, Literal, NamedTuple
 
 from configgen.findings import Finding, Severity
 
-Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory"]
+Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory", "k8s"]
 
 
 class Rule(NamedTuple):
@@ -101,6 +101,9 @@ def crash_finding(what: str, file: str, exc: BaseException) -> Finding:
 
 def target_file(target: Any) -> str:
     """The file a rule target is about ("" for targets spanning several files)."""
+    file = getattr(target, "file", None)
+    if isinstance(file, str):
+        return file
     doc = getattr(target, "doc", None)
     return str(getattr(doc, "file", "") or "")
 

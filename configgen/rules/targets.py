@@ -6,6 +6,7 @@
 - ``balancer``: one nginx / HAProxy / Bicep load-balancer snippet (:class:`BalancerTarget`);
 - ``script``: a shell script or systemd unit that starts the LiteLLM proxy (:class:`ScriptTarget`);
 - ``inventory``: configs checked against Azure deployment inventories (:mod:`configgen.rules.inventory`);
+- ``k8s``: one hand-written or rendered Kubernetes file, a chart values file or a manifest (:class:`K8sFileTarget`);
 - ``bundle``: several files given together, checked against each other (:class:`BundleTarget`);
 - ``azure``: one Azure OpenAI deployment as some config uses it (:class:`AzureUse`), wherever it was
   written, so the Azure knowledge is written once and applied to projects and LiteLLM configs alike.
@@ -14,13 +15,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.findings import DataPath, Finding, Severity
 from configgen.load.dotenv import DotenvDocument
 from configgen.load.yaml import YamlDocument
+
+if TYPE_CHECKING:
+    from configgen.load.inventory import Inventory
+    from configgen.load.k8s import EmbeddedConfig
+    from configgen.model.load import LoadedProject
 
 
 class Located(NamedTuple):
@@ -118,3 +124,46 @@ class ProjectTarget(NamedTuple):
     ) -> Finding:
         """A finding about an environment's effective value, placed where the project file set it."""
         return self.doc.finding(rule_id, severity, env.origin(path), message, hint, key=key)
+
+
+class BoundInventory(NamedTuple):
+    """An inventory and the names (lower case) of the Azure resource it describes."""
+
+    inventory: Inventory
+    names: frozenset[str]
+    #: (index into InventoryTarget.projects, resource key) when a project's resource names the file.
+    named_by: tuple[int, str] | None = None
+
+
+class InventoryTarget(NamedTuple):
+    """What the ``inventory-*`` rules check: projects and LiteLLM configs against inventories."""
+
+    projects: tuple[LoadedProject, ...]
+    litellm: tuple[YamlDocument, ...]
+    inventories: tuple[BoundInventory, ...]
+    as_of: dt.date
+
+    def for_resource(self, project_index: int, key: str, endpoint: str) -> BoundInventory | None:
+        """The inventory of a project resource: the file it names, else one whose account matches."""
+        for b in self.inventories:
+            if b.named_by == (project_index, key):
+                return b
+        from configgen.load.inventory import subdomain
+
+        return self.for_account({key.lower(), subdomain(endpoint)})
+
+    def for_account(self, names: Iterable[str | None]) -> BoundInventory | None:
+        wanted = {n.lower() for n in names if n}
+        for b in self.inventories:
+            if b.names & wanted:
+                return b
+        return None
+
+
+class K8sFileTarget(NamedTuple):
+    """One Kubernetes file: a chart values document, or the objects of a manifest; and its configs."""
+
+    file: str
+    values: YamlDocument | None
+    objects: list[YamlDocument]
+    configs: list[EmbeddedConfig]

@@ -26,7 +26,8 @@ import pytest
 from configgen.app import render
 from configgen.load.balancer import parse_balancer
 from configgen.model.load import load_project
-from configgen.render.jinja import render_environment, split_header
+from configgen.render.header import split_header
+from configgen.render.jinja import render_environment
 from tests.support.fixtures import require_binary
 from tests.support.procs import Proc, free_port, start, stop, wait_http
 

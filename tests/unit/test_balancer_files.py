@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from configgen.load.balancer import parse_balancer, split_host_port
-from configgen.rules.balancer.snippet import haproxy_seconds, nginx_bytes, nginx_effective, nginx_seconds
+from configgen.load.balancer import parse_balancer
+from configgen.load.balancer.document import split_host_port
+from configgen.load.balancer.units import haproxy_seconds, nginx_bytes, nginx_seconds
+from configgen.rules.balancer.common import nginx_effective
 
 
 def test_nginx_positions_quotes_and_comments() -> None:

@@ -135,7 +135,7 @@ def test_extension_adds_models_and_versions() -> None:
         }
     )
     base = load_catalog()
-    c = base.with_extension(ext)
+    c = ext.apply(base)
     assert c.latest_ga() == "2026-01-01" and base.latest_ga() == "2024-10-21"
     mv = c.model_version("gpt-6", "2026-05-01")
     assert mv is not None and mv.retirement.date_for("other") == dt.date(2027, 5, 1)

@@ -24,7 +24,7 @@ def _broken(tmp_path: Path) -> Path:
 
 def test_validate_example_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "-p", str(EXAMPLE), *AS_OF]) == 0
-    assert capsys.readouterr().out.endswith("0 error(s), 0 warning(s), 2 info\n")
+    assert capsys.readouterr().out.endswith("0 error(s), 0 warning(s), 3 info\n")
 
 
 def test_validate_findings_exit_1_with_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "configgen"
 
 # Lowest first: a module may import its own layer and the layers below, never above.
 LAYERS: list[set[str]] = [
-    {"findings", "suggest", "secrets"},  # leaves
+    {"findings", "suggest", "secrets", "cache"},  # leaves
     {"load"},  # read files, parse each input kind with positions
     {"knowledge"},  # Azure and LiteLLM facts
     {"model"},  # the project as Pydantic models, environments merged

@@ -129,6 +129,6 @@ def test_merge_records_which_layer_set_each_value() -> None:
 def test_load_project_exposes_every_environment() -> None:
     loaded = load_project(EXAMPLE)
     assert loaded.ok
-    assert list(loaded.envs) == ["dev", "staging", "prod", "prod-dr"]
+    assert list(loaded.envs) == ["dev", "staging", "prod", "aks", "prod-dr"]
     prod = loaded.envs["prod"].model
     assert prod is not None and prod.proxy is not None and len(prod.proxy.instances) == 3

@@ -116,3 +116,24 @@ def test_a_file_configgen_did_not_write_is_not_overwritten_without_force(project
     code, _ = _render()
     assert code == 1
     assert conf.read_text(encoding="utf-8") == "# my own nginx config\n"
+
+
+def test_check_says_what_to_run(project: Path) -> None:
+    code, out = _render("--check")
+    assert code == 1
+    assert out.splitlines()[-1] == "to update, run: configgen render prod"
+
+
+def test_a_refused_files_diff_is_printed_once_with_diff(project: Path) -> None:
+    _render()
+    conf = project.parent / "deploy/prod/nginx/litellm.conf"
+    conf.write_text(conf.read_text(encoding="utf-8") + "# tuned by hand\n", encoding="utf-8")
+    code, out = _render("--diff")
+    assert code == 1
+    assert out.count("-# tuned by hand\n") == 1
+
+
+def test_render_without_an_environment_lists_them(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["render"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "environments in configgen.yaml: dev, staging, prod, aks, prod-dr" in result.output

@@ -19,7 +19,8 @@ from configgen.model.load import EnvView
 from configgen.model.merge import merge_environment
 from configgen.model.project import Environment, Project
 from configgen.render.context import build_context
-from configgen.render.jinja import Output, RenderError, render_environment
+from configgen.render.jinja import RenderError, render_environment
+from configgen.render.outputs import Output
 from configgen.rules import load_all, run_rules
 from configgen.rules.targets import ProjectTarget
 from tests.support.readers import SHELLS, node_dotenv_dir, node_parse_real, shell_read

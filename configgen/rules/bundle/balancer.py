@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
-from configgen.load.balancer import Address, BalancerDocument
+from configgen.load.balancer.document import Address, BalancerDocument
 from configgen.rules.registry import rule
 from configgen.rules.targets import BundleTarget
 
@@ -15,6 +15,15 @@ _WILDCARD = {"*", "", "0.0.0.0", "[::]", "::"}
 
 def _listens(balancers: tuple[BalancerDocument, ...]) -> list[Address]:
     return [a for b in balancers for a in b.listens if a.port is not None]
+
+
+def _where(a: Address, balancers: tuple[BalancerDocument, ...]) -> str:
+    """A listener as the app would reach it: its address, else the snippet's nginx `server_name`, else a
+    placeholder that says what to fill in (a wildcard listen says nothing about the host)."""
+    if a.host not in _WILDCARD:
+        return a.host
+    names = [d.args[0] for b in balancers for d in b.find("server_name") if d.args and d.args[0] not in ("_", "")]
+    return names[0] if names else "<balancer-host>"
 
 
 @rule(
@@ -54,7 +63,7 @@ def api_base_mismatch(t: BundleTarget) -> Iterator[Finding]:
         if any(a.port == port and host_ok(a) and a.tls == tls for a in listens):
             continue
         direct = [s for s in servers if s.host == host and s.port == port]
-        wanted = ", ".join(sorted({f"{'https' if a.tls else 'http'}://…:{a.port}" for a in listens}))
+        wanted = ", ".join(sorted({f"{'https' if a.tls else 'http'}://{_where(a, t.balancers)}:{a.port}" for a in listens}))
         if direct:
             message = (
                 f"LITELLM_API_BASE `{entry.value}` is a proxy instance behind the balancer: it bypasses the balancer"

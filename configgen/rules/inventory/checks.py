@@ -5,8 +5,8 @@ time (../shared/FACTS.md, Azure errors); the deployment list (``az cognitiveserv
 list``, ARM ``Deployments_List``) is the truth these rules judge by. See :mod:`configgen.load.inventory` for the
 file format and ``docs/inventory.md`` for usage.
 
-These rules take an :class:`configgen.load.inventory.InventoryTarget`, built by
-:func:`configgen.load.inventory.check_against_inventories` only when inventories are given. They are
+These rules take an :class:`configgen.rules.targets.InventoryTarget`, built by
+:func:`configgen.pipeline.check_against_inventories` only when inventories are given. They are
 registered under the ``inventory`` target; ``configgen rules`` lists and documents them like every rule.
 """
 
@@ -17,30 +17,17 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from configgen.findings import DataPath, Finding, Severity
 from configgen.rules.registry import Target, rule
-from configgen.rules.targets import AzureUse
+from configgen.rules.targets import AzureUse, InventoryTarget
 from configgen.suggest import hint_for
 
 if TYPE_CHECKING:
-    from configgen.load.inventory import BoundInventory, InventoryDeployment, InventoryTarget
+    from configgen.load.inventory import InventoryDeployment
+    from configgen.rules.targets import BoundInventory
 
 TARGET: Target = "inventory"
-INVENTORY_RULES = frozenset(
-    {
-        "inventory-deployment-missing",
-        "inventory-deployment-not-succeeded",
-        "inventory-deployment-mismatch",
-        "inventory-rate-limit-exceeded",
-        "inventory-deployment-unused",
-        "inventory-unmatched",
-    }
-)
 
 
 def _is_inventory_target(t: Any) -> TypeGuard[InventoryTarget]:
-    # configgen.load.inventory is imported only once an inventory is checked (these rules see nothing
-    # else): importing it costs 3 ms of every `configgen validate`.
-    from configgen.load.inventory import InventoryTarget
-
     return isinstance(t, InventoryTarget)
 
 

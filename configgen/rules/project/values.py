@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from configgen.cache import note
 from configgen.findings import DataPath, Finding, Severity
 from configgen.render.escape import UnsafeValue, config_token, dotenv_value
 from configgen.rules.registry import rule
@@ -127,6 +128,7 @@ def templates_dir(t: ProjectTarget) -> Iterator[Finding]:
     if not folder:
         return
     path = Path(t.doc.file).parent / folder
+    note(path)  # the result depends on whether it exists (configgen.cache)
     if not path.is_dir():
         what = "is not a folder" if path.exists() else "does not exist"
         yield t.doc.finding(

@@ -1,0 +1,293 @@
+"""A result cache for `configgen validate` and `configgen render --check`, answered before click,
+Pydantic or any other part of configgen is imported (as ruff and mypy answer an unchanged tree).
+
+Key: the cache format, a fingerprint of configgen itself (every file of the installed package: path,
+size, modification time) and of the Python running it, the command line, the working directory, the
+day (the default `--as-of`), the environment variables that change a run's output, and whether
+stdout/stderr are terminals. Value: what the run printed and its exit code, plus every file the run
+read and its state (real path, and sha256 of the bytes, or what it was instead of a regular file).
+A hit re-checks each of those files, so any change to any input is a miss; a change to configgen or
+its package data changes the key. Every file opened during the run is seen through an audit hook
+(``sys.addaudithook``, event ``open``), so no reader can forget to say what it read; the few checks
+that only look whether a path exists (finding the project file, an inventory that is not there)
+call :func:`note`.
+
+Stored in ``$XDG_CACHE_HOME/configgen`` (``~/.cache/configgen``; ``CONFIGGEN_CACHE_DIR`` moves it),
+never in the repository; at most :data:`MAX_ENTRIES` entries, the oldest removed first. Off with
+``--no-cache`` or ``CONFIGGEN_NO_CACHE=1``. A corrupt, foreign or truncated entry is ignored, never
+trusted. Nothing secret is stored: what is stored is what was printed, and every reporter redacts.
+"""
+
+# os.path on purpose (a cache hit pays for every call, and pathlib objects cost more):
+# ruff: noqa: PTH100, PTH109, PTH116, PTH123
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+FORMAT = 1
+MAX_ENTRIES = 256
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+#: Environment variables that change what a run prints (and so belong in the key).
+KEY_ENV = ("CONFIGGEN_PROJECT", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "CONFIGGEN_MAX_BYTES",
+           "CONFIGGEN_MAX_NODES")
+_PACKAGE = Path(__file__).resolve().parent
+
+#: path -> its state when the run first touched it (None: not recording)
+_recorded: dict[str, str] | None = None
+
+
+class Hit(NamedTuple):
+    stdout: str
+    stderr: str
+    code: int
+
+
+def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+    if environ.get("CONFIGGEN_CACHE_DIR"):
+        return Path(environ["CONFIGGEN_CACHE_DIR"])
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "configgen"
+
+
+def cacheable(argv: Sequence[str]) -> bool:
+    """`validate ...` and `render ... --check` (not --debug runs, help or version)."""
+    if any(a in ("-h", "--help", "--version", "--debug") for a in argv):
+        return False
+    words = [a for i, a in enumerate(argv) if not a.startswith("-") and not (i and argv[i - 1] in ("-p", "--project"))]
+    command = words[0] if words else ""
+    return command == "validate" or (command == "render" and "--check" in argv)
+
+
+def enabled(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    return "--no-cache" not in argv and environ.get("CONFIGGEN_NO_CACHE", "") in ("", "0") and cacheable(argv)
+
+
+def fingerprint() -> str:
+    """configgen's own files (code, templates, package data) and the interpreter."""
+    h = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{sys.executable}\0".encode())
+    stack = [_PACKAGE]
+    entries: list[str] = []
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name != "__pycache__":
+                        stack.append(Path(e.path))
+                    continue
+                st = e.stat()
+                entries.append(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}")
+    for line in sorted(entries):
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
+
+
+def key(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ, *, today: str | None = None) -> str:
+    material = {
+        "format": FORMAT,
+        "configgen": fingerprint(),
+        "argv": list(argv),
+        "cwd": os.getcwd(),
+        "today": today or time.strftime("%Y-%m-%d"),
+        "env": {k: environ.get(k) for k in KEY_ENV},
+        "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def state(path: str) -> str:
+    """What a path is now: its real path, and the sha256 of its bytes (or what it is instead)."""
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"{real}\0missing:{exc.errno}"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{real}\0mode:{stat.S_IFMT(st.st_mode)}"
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        return f"{real}\0unreadable:{exc.errno}"
+    return f"{real}\0sha256:{h.hexdigest()}"
+
+
+def note(path: str | os.PathLike[str]) -> None:
+    """Record that the run's result depends on this path (also when it does not exist)."""
+    if _recorded is not None:
+        _record(os.path.abspath(path))
+
+
+def _record(path: str) -> None:
+    # The state is taken when the run first touches the path, before it reads it, so a file changed
+    # while the run goes on is a miss next time, not a stale hit. state() opens the file itself: the
+    # placeholder stops the audit hook from recursing.
+    assert _recorded is not None
+    if path not in _recorded:
+        _recorded[path] = ""
+        _recorded[path] = state(path)
+
+
+def _ignored(path: str) -> bool:
+    # configgen's own files are in the fingerprint; the interpreter's and the libraries' are in the
+    # key through sys.version and are not inputs; devices and /proc are never inputs that can be hashed.
+    # jinja's bytecode cache (a folder `_jinja2-cache-UID` in the temp dir) is keyed by the templates'
+    # checksums, which the fingerprint covers.
+    return path.startswith((str(_PACKAGE), sys.prefix, sys.base_prefix, "/proc/", "/dev/", "/sys/")) or (
+        "/_jinja2-cache-" in path
+    )
+
+
+_WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    # ("open", (path, mode, flags)): builtin open gives a mode string, os.open the flags.
+    if event != "open" or _recorded is None or len(args) < 3 or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    mode, flags = args[1], args[2]
+    if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & _WRITES):
+        return  # a write (jinja's bytecode cache, a temp-dir probe) is not an input
+    path = os.path.abspath(os.fsdecode(args[0]))
+    if not _ignored(path):
+        _record(path)
+
+
+_hooked = False
+
+
+def start_recording() -> None:
+    global _recorded, _hooked
+    _recorded = {}
+    if not _hooked:  # an audit hook cannot be removed: add it once per process
+        sys.addaudithook(_audit)
+        _hooked = True
+
+
+def stop_recording() -> dict[str, str]:
+    global _recorded
+    recorded, _recorded = _recorded or {}, None
+    return recorded
+
+
+def lookup(entry_key: str, environ: dict[str, str] | os._Environ[str] = os.environ) -> Hit | None:
+    """The stored result for this key, if every file it read is as it was."""
+    path = cache_dir(environ) / entry_key[:2] / entry_key
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_ENTRY_BYTES:
+        return None
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != entry_key:
+            return None
+        inputs, out, err, code = data["inputs"], data["stdout"], data["stderr"], data["code"]
+        if not (isinstance(inputs, dict) and isinstance(out, str) and isinstance(err, str) and type(code) is int):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()):
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None  # corrupt or foreign: a miss, and the next run overwrites it
+    for p, recorded_state in inputs.items():
+        if state(p) != recorded_state:
+            return None
+    return Hit(out, err, code)
+
+
+def store(entry_key: str, hit: Hit, inputs: dict[str, str], environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
+    """Save a result with the state of every file the run read; failures to cache are silent."""
+    body = json.dumps({"format": FORMAT, "key": entry_key, "inputs": inputs, "stdout": hit.stdout,
+                       "stderr": hit.stderr, "code": hit.code}, sort_keys=True).encode("utf-8", "surrogateescape")
+    if len(body) > MAX_ENTRY_BYTES:
+        return
+    root = cache_dir(environ)
+    folder = root / entry_key[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = folder / f".{entry_key}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        tmp.replace(folder / entry_key)  # atomic: a reader sees the old entry or the new one
+        _prune(root)
+    except OSError:
+        return
+
+
+def _prune(root: Path) -> None:
+    entries: list[tuple[float, Path]] = []
+    for sub in root.iterdir():
+        if sub.is_dir() and len(sub.name) == 2:
+            entries += [(p.stat().st_mtime, p) for p in sub.iterdir() if p.is_file() and not p.name.startswith(".")]
+    for _, p in sorted(entries)[: max(0, len(entries) - MAX_ENTRIES)]:
+        p.unlink(missing_ok=True)
+
+
+class Tee(io.TextIOBase):
+    """A text stream that writes through to the real one and keeps a copy for the cache."""
+
+    def __init__(self, real: TextIO) -> None:
+        self.real = real
+        self.copy = io.StringIO()
+
+    def write(self, s: str) -> int:
+        self.copy.write(s)
+        return self.real.write(s)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self.real)
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.real, "encoding", "utf-8")
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+
+def run_cached(argv: list[str], run: Callable[[list[str]], int]) -> int:
+    """Answer from the cache, or run and store the result (only clean outcomes: 0 or 1)."""
+    if not enabled(argv):
+        return run(argv)  # validate and render accept --no-cache (configgen.cli.options)
+    entry_key = key(argv)
+    hit = lookup(entry_key)
+    if hit is not None:
+        sys.stdout.write(hit.stdout)
+        sys.stderr.write(hit.stderr)
+        sys.stdout.flush()
+        return hit.code
+    start_recording()
+    out, err = Tee(sys.stdout), Tee(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = run(argv)
+    finally:
+        sys.stdout, sys.stderr = out.real, err.real
+    inputs = stop_recording()
+    if code in (0, 1) and all(inputs.values()):
+        store(entry_key, Hit(out.copy.getvalue(), err.copy.getvalue(), code), inputs)
+    return code
