@@ -225,13 +225,17 @@ def recover(paths: Iterable[Path], *, held: Path | None = None) -> list[str]:
             if d == d.parent:
                 break
             d = d.parent
+    from configgen.cache import note
+
     done: list[str] = []
     for d in sorted(dirs):
         journal = d / JOURNAL
+        note(journal)  # a journal that appears later makes a cached `render --check` a miss
         try:
             is_journal = stat.S_ISREG(journal.lstat().st_mode)
         except OSError:
-            _leftover_new(d)
+            with contextlib.suppress(OSError):  # a journal being replaced when a kill came
+                (d / _JOURNAL_NEW).unlink()
             continue
         if not is_journal:
             continue
@@ -246,6 +250,7 @@ def recover(paths: Iterable[Path], *, held: Path | None = None) -> list[str]:
                 done.append(f"{journal}: unreadable journal of an interrupted render, left in place")
     for p in [] if busy else paths:
         for leftover in (tmp_path(p), bak_path(p)):
+            note(leftover)
             if leftover.is_file() and not leftover.is_symlink():
                 _unlink(leftover)
         # Temporary files of earlier configgen versions: `.NAME.<random>.configgen-tmp`.
@@ -253,12 +258,6 @@ def recover(paths: Iterable[Path], *, held: Path | None = None) -> list[str]:
             for old in p.parent.glob(f".{p.name}.*{TMP_SUFFIX}"):
                 _unlink(old)
     return done
-
-
-def _leftover_new(d: Path) -> None:
-    with contextlib.suppress(OSError):
-        if (d / _JOURNAL_NEW).is_file():
-            _unlink(d / _JOURNAL_NEW)
 
 
 # --- writing -----------------------------------------------------------------------------------------------
