@@ -62,12 +62,13 @@ def _versions(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes], dict[str, b
     v1.write_text(EXAMPLE.read_text())
     v2.write_text(EXAMPLE.read_text())
     sets = []
+    out = tmp_path / "out"  # rendered where the test renders: the header names the command, --out included
     for project in (v1, v2):
-        out = tmp_path / f"ref-{project.stem}"
         assert _quiet_main(["render", "prod", "-p", str(project), "--out", str(out), *AS_OF]) == 0
         sets.append(_tree(out))
-        if project is v2:
-            shutil.rmtree(out)  # ref-v1 stays: each kill starts from a copy of it
+        if project is v1:
+            shutil.copytree(out, tmp_path / "ref-v1")  # each kill starts from a copy of it
+        shutil.rmtree(out)
     assert all(sets[0][k] != sets[1][k] for k in sets[0]) and sets[0].keys() == sets[1].keys()
     return v1, v2, sets[0], sets[1]
 

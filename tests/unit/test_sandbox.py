@@ -161,9 +161,9 @@ def test_template_bombs_end_fast_naming_template_line_and_limit(
 
 def test_a_limit_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, tpl = _project(tmp_path)
-    (tpl / "env.j2").write_text("# padded\n{{ ('x'.ljust(20000000)|length)|int }}\n")
+    (tpl / "env.j2").write_text("# padded\n# {{ ('x'.ljust(20000000)|length)|int }}\n")
     assert "set CONFIGGEN_MAX_TEMPLATE_VALUE to raise it" in _assert_refused(project, tmp_path / "out")
     monkeypatch.setenv("CONFIGGEN_MAX_TEMPLATE_VALUE", "30000000")
     result = render(project, "prod", out_dir=tmp_path / "out2", as_of=AS_OF)
     assert not [f for f in result.findings if f.severity is Severity.ERROR]
-    assert (tmp_path / "out2" / "server" / ".env").read_text().endswith("# padded\n20000000\n")
+    assert (tmp_path / "out2" / "server" / ".env").read_text().endswith("# padded\n# 20000000\n")
