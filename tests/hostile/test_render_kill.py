@@ -218,3 +218,23 @@ def test_validate_after_a_kill_also_finishes_the_interrupted_write(tmp_path: Pat
     assert _leftovers(deploy.parent.parent), "the kill should have left a journal to finish"
     _quiet_main(["validate", "-p", str(v2), *AS_OF])
     assert _leftovers(tmp_path) == []
+
+
+def test_a_cached_render_check_is_not_answered_while_a_journal_waits(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    v1, v2, old, _ = _versions(tmp_path)
+    out = tmp_path / "out"
+    _prepare(out, v1, "old")
+    env = {k: v for k, v in os.environ.items() if k != "CONFIGGEN_NO_CACHE"}
+    env["CONFIGGEN_CACHE_DIR"] = str(tmp_path / "cache")
+    check = [sys.executable, "-m", "configgen", "render", "prod", "-p", str(v2), "--out", str(out), "--check", *AS_OF]
+    for _ in range(2):  # the second one is answered from the cache
+        assert subprocess.run(check, env=env, capture_output=True, check=False, timeout=60).returncode == 1
+    _, status = os.waitpid(_fork(_render_child(v2, out, _kill_at_first_rename)), 0)
+    assert os.WIFSIGNALED(status) and _leftovers(tmp_path)
+    assert {k: v for k, v in _tree(out).items() if "configgen-" not in k} == old  # killed before any rename
+    done = subprocess.run(check, env=env, capture_output=True, check=False, timeout=60)
+    assert _leftovers(tmp_path) == [], "the cache answered without finishing the interrupted write"
+    assert done.returncode == 0 and _tree(out) != old  # the committed write was completed
