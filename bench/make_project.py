@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 #: (model, version, slug for names). Versions are GA in configgen's catalogue and retire after
-#: 2027-02-25 (or never), so no lifecycle warning at the benchmark's as-of date, 2026-11-27.
+#: 2027-05-15, so no lifecycle warning at the benchmark's as-of date, 2026-11-27.
 MODELS: tuple[tuple[str, str, str], ...] = (
     ("gpt-5.1", "2025-11-13", "gpt-51"),
     ("gpt-5.2", "2025-12-11", "gpt-52"),
-    ("gpt-5", "2025-08-07", "gpt-5"),
+    ("gpt-5.1-codex", "2025-11-13", "gpt-51-codex"),
 )
 #: Reasoning models need at least this preview api-version (the catalogue's min_api).
 API_VERSION = "2025-04-01-preview"

@@ -19,7 +19,7 @@ from configgen.load.kinds import BY_NAME, InputKind, defining_keys, kind_by_cont
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
 
 if TYPE_CHECKING:
-    # configgen.model imports the Pydantic models (50 ms): checking hand-written files never needs them.
+    # configgen.model.project imports the Pydantic models (50 ms): checking hand-written files never needs them.
     from configgen.model.load import LoadedProject
     from configgen.model.project import Project
     from configgen.render.jinja import RenderError

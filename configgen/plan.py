@@ -50,8 +50,14 @@ class PlannedFile(NamedTuple):
     def diff(self, display: str | None = None) -> str:
         import difflib
 
-        from configgen.secrets import redact
+        from configgen.secrets import scrub
 
+        if self.old is not None and (self.path.name.startswith(".env") or self.path.suffix == ".env"):
+            from configgen.load.dotenv import parse_dotenv
+
+            # A hand-edited .env may hold real secrets that look like nothing: reading it registers
+            # the values of its secret variables, so the diff hides them.
+            parse_dotenv(self.old, str(self.path))
         name = display or str(self.path)
         lines = difflib.unified_diff(
             (self.old or "").splitlines(keepends=True),
@@ -59,7 +65,8 @@ class PlannedFile(NamedTuple):
             fromfile=f"a/{name}" if self.old is not None else "/dev/null",
             tofile=f"b/{name}",
         )
-        return redact("".join(lines))
+        # The old file may be anyone's: its control characters are shown as escapes, not sent to the terminal.
+        return scrub("".join(lines), newlines=True)
 
 
 def plan_files(contents: list[tuple[Path, str, int]]) -> list[PlannedFile]:

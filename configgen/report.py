@@ -1,5 +1,6 @@
 """Reporters: pure functions from findings to text, keyed by name. Every message is redacted here,
-the one place all output passes through, so no command can print a secret that slipped into a finding."""
+the one place all output passes through, so no command can print a secret that slipped into a finding, and
+control characters from an input file (a file name, a quoted value) are escaped (``secrets.printable``)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from collections.abc import Callable, Sequence
 
 from configgen import __version__
 from configgen.findings import Finding, Severity, count
-from configgen.secrets import redact
+from configgen.secrets import printable, redact, scrub
 
 
 def _where(f: Finding) -> str:
     if f.line:
-        return f"{f.file}:{f.line}:{f.column}"
-    return f.file or "<project>"
+        return f"{printable(f.file)}:{f.line}:{f.column}"
+    return printable(f.file) or "<project>"
 
 
 def text(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
-        hint = f" (hint: {redact(f.hint)})" if f.hint else ""
-        lines.append(f"{_where(f)}: {f.severity.value}: {redact(f.message)} [{f.rule}]{hint}")
+        hint = f" (hint: {scrub(f.hint)})" if f.hint else ""
+        lines.append(f"{_where(f)}: {f.severity.value}: {scrub(f.message)} [{f.rule}]{hint}")
     c = count(findings)
     lines.append(
         "no problems found"
@@ -53,11 +54,11 @@ def github(findings: Sequence[Finding]) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = []
     for f in findings:
-        props = [f"file={_gh_escape(f.file, True)}"]
+        props = [f"file={_gh_escape(printable(f.file), True)}"]
         if f.line:
             props += [f"line={f.line}", f"col={f.column}"]
         props.append(f"title={_gh_escape(f.rule, True)}")
-        msg = redact(f.message) + (f" (hint: {redact(f.hint)})" if f.hint else "")
+        msg = scrub(f.message) + (f" (hint: {scrub(f.hint)})" if f.hint else "")
         lines.append(f"::{level[f.severity]} {','.join(props)}::{_gh_escape(msg)}")
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -11,6 +11,12 @@ off. Each shape is a published format:
 - JWTs, PEM private keys, AWS access key ids, GitHub / Slack / Google API tokens;
 - URLs with a password (``redis://:pw@host``), connection strings with ``AccountKey=`` / ``Password=``,
   and SAS URLs (``sig=``).
+
+Shapes miss secrets that look like anything else (``hunter2-master-value-42``), so every reader of a
+secret (the doctor reading the master key and Azure keys from the environment, the .env reader, the
+inventory token) also registers the value with :func:`register_secret`, and :func:`redact` hides
+registered values wherever they appear, whatever they look like. :func:`printable` escapes control
+characters in text a remote end or an input file supplied, so nothing it sends can drive a terminal.
 """
 
 from __future__ import annotations
@@ -131,8 +137,83 @@ def secret_kind(value: str) -> str | None:
     return None
 
 
+#: Registered values shorter than this are not redacted on their own: hiding every `ab` in a report
+#: would make it unreadable and protects nothing (a 3-character secret is no secret).
+MIN_SECRET_LENGTH = 4
+# No lock: values are registered by the readers before output starts, and the sorted tuple is swapped
+# in one assignment, so a reporter on another thread sees the old or the new set, never half of one.
+_KNOWN: set[str] = set()
+_known_sorted: tuple[str, ...] = ()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` (a secret this run read) so that :func:`redact` hides it in every output."""
+    global _known_sorted
+    text = (value or "").strip()
+    if len(text) < MIN_SECRET_LENGTH or is_reference(text) or is_placeholder(text):
+        return
+    if text in _KNOWN:
+        return
+    _KNOWN.add(text)
+    # Longest first: a key that contains another registered key is hidden whole.
+    _known_sorted = tuple(sorted(_KNOWN, key=len, reverse=True))
+
+
+def forget_secrets() -> None:
+    """Drop every registered value (tests; a long-lived process between runs)."""
+    global _known_sorted
+    _KNOWN.clear()
+    _known_sorted = ()
+
+
+def _redact_known(text: str) -> str:
+    for value in _known_sorted:
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+#: Characters that move the cursor, retitle the terminal or reorder text: C0/C1 controls (ESC starts
+#: ANSI and OSC sequences), DEL, and Unicode format characters such as bidi overrides (U+202E).
+def _is_control(ch: str) -> bool:
+    import unicodedata  # only for text that is not plainly printable
+
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``, ``\\u202e``) so that what a
+    server or an input file supplied cannot drive the terminal; ``newlines`` (multi-line text: diffs,
+    explanations) keeps line breaks and tabs."""
+    if text.isprintable():
+        return text
+    out = []
+    for i, ch in enumerate(text):
+        if newlines and (ch in "\n\t" or (ch == "\r" and text[i + 1 : i + 2] == "\n")):
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _is_control(ch):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def scrub(text: str, *, newlines: bool = False) -> str:
+    """Redacted and printable: what every reporter and doctor line does to text before output."""
+    return printable(redact(text), newlines=newlines)
+
+
 def redact(text: str) -> str:
-    """``text`` with every secret-looking part replaced by ``[REDACTED]`` (context kept)."""
+    """``text`` with every secret-looking part, and every registered secret value, replaced by
+    ``[REDACTED]`` (context kept)."""
+    if _known_sorted:
+        text = _redact_known(text)
     for _kind, pattern, group in _PATTERNS:
 
         def hide(match: re.Match[str], group: int = group) -> str:

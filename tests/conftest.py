@@ -14,3 +14,14 @@ pytest_plugins = ["tests.support.fixtures"]
 import os  # noqa: E402
 
 os.environ["CONFIGGEN_NO_CACHE"] = "1"
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets() -> object:
+    """Secret values registered by one test (doctor, .env reads) must not redact another test's output."""
+    from configgen.secrets import forget_secrets
+
+    yield
+    forget_secrets()

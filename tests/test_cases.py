@@ -5,6 +5,7 @@ Every file in a case folder except `expected.txt` and `as-of` is given to `valid
 rule* as `<file>:<line>:<column>` (file relative to the case folder); an empty or absent file
 means the rule must stay silent. Folders under `tests/cases/_clean/` must produce no error and no
 warning from any rule. `as-of` holds the date lifecycle rules use (default 2026-11-27).
+`azure-models.json` is Azure's model list for the case (as `validate --models FILE` gives it).
 Adding a case is adding a folder.
 """
 
@@ -17,10 +18,11 @@ import pytest
 
 from configgen.app import validate_files
 from configgen.findings import Severity
+from configgen.load.azure_models import load_models_file, set_cli_models
 
 CASES = Path(__file__).parent / "cases"
 DEFAULT_AS_OF = dt.date(2026, 11, 27)
-_META = {"expected.txt", "as-of", "README.md"}
+_META = {"expected.txt", "as-of", "README.md", "azure-models.json"}
 
 
 def _case_dirs() -> list[Path]:
@@ -39,7 +41,12 @@ def _as_of(case: Path) -> dt.date:
 @pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_case(case: Path) -> None:
     rule_id = case.parent.name
-    result = validate_files(_inputs(case), as_of=_as_of(case))
+    models = case / "azure-models.json"
+    set_cli_models(load_models_file(models) if models.exists() else None)
+    try:
+        result = validate_files(_inputs(case), as_of=_as_of(case))
+    finally:
+        set_cli_models(None)
     if rule_id == "_clean":
         bad = [f for f in result.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
         assert bad == [], "\n".join(f"{f.file}:{f.line}:{f.column}: {f.rule}: {f.message}" for f in bad)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import click
 
 from configgen.cli.completion import complete_alias, complete_deployment_ref, complete_env, complete_resource
-from configgen.cli.options import as_of_option, project_option, run_edit
-from configgen.model.project import Sku
+from configgen.cli.options import as_of_option, no_secret_name, project_option, run_edit
 
-SKUS: tuple[str, ...] = get_args(Sku)  # the project model's own list
-DEFAULT_API_VERSION = "2025-04-01-preview"
+# the defaults `init` uses too, and the project model's own SKU list
+from configgen.tools.authoring.starter import DEFAULT_API_VERSION, DEFAULT_CAPACITY, DEFAULT_SKU, SKUS
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,8 +25,10 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _deployment_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--capacity", type=click.IntRange(min=1), default=10, show_default=True, help="Capacity units.")(f)
-    f = click.option("--sku", type=click.Choice(SKUS), default="GlobalStandard", show_default=True)(f)
+    f = click.option(
+        "--capacity", type=click.IntRange(min=1), default=DEFAULT_CAPACITY, show_default=True, help="Capacity units."
+    )(f)
+    f = click.option("--sku", type=click.Choice(SKUS), default=DEFAULT_SKU, show_default=True)(f)
     f = click.option("--version", "version", required=True, help="Model version, e.g. 2025-11-13.")(f)
     return click.option("--model", required=True, help="Azure model name, e.g. gpt-5.1.")(f)
 
@@ -43,7 +44,7 @@ def _run(project: Path | None, as_of: dt.date | None, what: str, change: Callabl
     click.echo(f"updated {path}: added {what}")
 
 
-@click.group("add")
+@click.group("add", short_help="Add a resource, deployment, alias or environment to the project file.")
 def command() -> None:
     """Add a resource, deployment, alias or environment to the project file.
 
@@ -52,7 +53,7 @@ def command() -> None:
 
 
 @command.command("resource")
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @click.option("--endpoint", help="Resource root URL (default: https://NAME.openai.azure.com).")
 @click.option("--region", required=True, help="Azure region, e.g. eastus2.")
 @click.option("--api-version", default=DEFAULT_API_VERSION, show_default=True)
@@ -95,7 +96,7 @@ def resource(
 
 @command.command("deployment")
 @click.argument("resource_name", metavar="RESOURCE", shell_complete=complete_resource)
-@click.argument("name")
+@click.argument("name", callback=no_secret_name)
 @_deployment_options
 @_common
 def deployment(
@@ -116,8 +117,8 @@ def deployment(
     _run(project, as_of, f"deployment {resource_name}/{name}", change)
 
 
-@command.command("alias")
-@click.argument("name")
+@command.command("alias", short_help="Add model alias NAME, served by the given deployments.")
+@click.argument("name", callback=no_secret_name)
 @click.option(
     "-d",
     "--deployment",
@@ -146,8 +147,8 @@ def alias(
     _run(project, as_of, f"alias {name}" + (f" to environment {environment}" if environment else ""), change)
 
 
-@command.command("environment")
-@click.argument("name")
+@command.command("environment", short_help="Add environment NAME; it starts as the defaults.")
+@click.argument("name", callback=no_secret_name)
 @click.option("--description", default="", help="One line saying what it is.")
 @click.option("--production", is_flag=True, help="Stricter rules apply.")
 @_common

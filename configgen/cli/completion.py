@@ -23,9 +23,12 @@ def _project_data(ctx: click.Context) -> dict[str, Any]:
         value = c.params.get("project")
         explicit = Path(value) if value else None
         c = c.parent
-    path = explicit or Path("configgen.yaml")
     try:
         from ruamel.yaml import YAML
+
+        from configgen.load.discover import find_project_file
+
+        path = find_project_file(explicit)
 
         if path.stat().st_size > 10 * 1024 * 1024:
             return {}
@@ -101,7 +104,7 @@ def complete_setting(ctx: click.Context, param: click.Parameter, incomplete: str
     return _items([lead + k for k in keys], incomplete)
 
 
-@click.command("completion")
+@click.command("completion", short_help="Print the shell completion script for SHELL (default: from $SHELL).")
 @click.argument("shell", type=click.Choice(SHELLS), required=False)
 def command(shell: str | None) -> None:
     """Print the shell completion script for SHELL (default: from $SHELL).

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from configgen.cli.completion import complete_env, complete_setting
-from configgen.cli.options import project_option
+from configgen.cli.options import no_secret_name, project_option
 
 
-@click.command("explain")
-@click.argument("env", shell_complete=complete_env)
+@click.command("explain", short_help="Show ENV's effective value at DOTTED.PATH and which layer set it.")
+@click.argument("env", shell_complete=complete_env, callback=no_secret_name)
 @click.argument("dotted_path", metavar="DOTTED.PATH", shell_complete=complete_setting)
 @project_option
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
@@ -34,4 +34,6 @@ def command(env: str, dotted_path: str, project: Path | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2, default=str))
     else:
-        click.echo(format_text(result), nl=False)
+        from configgen.secrets import scrub
+
+        click.echo(scrub(format_text(result), newlines=True), nl=False)  # values come from the project file

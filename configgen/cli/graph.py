@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from configgen.cli.completion import complete_env
-from configgen.cli.options import project_option
+from configgen.cli.options import no_secret_name, project_option
 
 
-@click.command("graph")
-@click.argument("env", shell_complete=complete_env)
+@click.command("graph", short_help="Draw ENV: the app, its balancer and proxies, aliases and Azure deployments.")
+@click.argument("env", shell_complete=complete_env, callback=no_secret_name)
 @project_option
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(("mermaid", "dot")), default="mermaid", show_default=True
@@ -30,4 +30,6 @@ def command(env: str, project: Path | None, fmt: str, markdown: bool) -> None:
     text = FORMATS[fmt](loaded.project, env, view.model)
     if markdown and fmt == "mermaid":
         text = f"```mermaid\n{text}```\n"
-    click.echo(text, nl=False)
+    from configgen.secrets import scrub
+
+    click.echo(scrub(text, newlines=True), nl=False)  # names and hosts come from the project file

@@ -3,76 +3,68 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 
-from configgen.cli.options import as_of_option, run_edit
-
-# Defaults that pass every rule today: gpt-5.1 2025-11-13 retires 2027-05-15 (catalogue), and reasoning
-# models need a preview api-version or v1 (FACTS.md: "o3 / o4-mini 2025-04-01-preview").
-DEFAULTS = {
-    "region": "eastus2",
-    "model": "gpt-5.1",
-    "version": "2025-11-13",
-    "sku": "GlobalStandard",
-    "capacity": 50,
-    "api_version": "2025-04-01-preview",
-    "key_env": "AZURE_OPENAI_API_KEY",
-    "alias": "gpt-4",
-    "env": "dev",
-}
+from configgen.cli.options import as_of_option, project_file_option, run_edit
+from configgen.tools.authoring.starter import AUTH, DEFAULT_API_VERSION, DEFAULT_CAPACITY, DEFAULT_SKU, ROUTING, SKUS
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
-    return slug[:40] or "myapp"
+def _echo_problems(findings: list[Any]) -> None:
+    for f in findings:
+        hint = f" ({f.hint})" if f.hint else ""
+        click.echo(f"  {f.message}{hint}", err=True)
 
 
-def _ask(given: Any, prompt: str, default: Any, yes: bool, kind: Any = str) -> Any:
-    """A flag wins; with --yes the default; otherwise ask (click.prompt also reads answers from a pipe)."""
+def _ask(q: Any, given: Any, values: dict[str, Any], yes: bool, path: Path, as_of: dt.date | None) -> Any:
+    """A flag wins; with --yes the default; otherwise ask, check the answer, and ask again until it is good."""
+    from configgen.tools.authoring.starter import check_answer
+
     if given is not None:
         return given
+    default = q.default(values)
     if yes:
         return default
-    return click.prompt(prompt, default=default, type=kind)
+    kind: Any = click.Choice(q.choices) if q.choices else (click.IntRange(min=1) if q.integer else str)
+    while True:
+        answer = click.prompt(q.prompt, default=default, type=kind, show_choices=bool(q.choices))
+        problems = check_answer({**values, q.key: answer}, q.key, path, as_of)
+        if not problems:
+            return answer
+        click.echo(f"{answer!s} will not do:", err=True)
+        _echo_problems(problems)
 
 
-@click.command("init")
-@click.option(
-    "-p",
-    "--project",
-    "project",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("configgen.yaml"),
-    show_default=True,
-    help="Project file to create.",
-)
+@click.command("init", short_help="Create a project file: one resource, one deployment, one alias, one environment.")
+@project_file_option("Project file to create (default: ./configgen.yaml).")
 @click.option("--name", help="Project name (default: the directory's name).")
 @click.option("--resource", help="Azure OpenAI resource name (its subdomain).")
 @click.option("--endpoint", help="Resource URL (default: https://RESOURCE.openai.azure.com).")
-@click.option("--region", help=f"Azure region (default: {DEFAULTS['region']}).")
+@click.option("--region", help="Azure region (default: eastus2).")
+@click.option("--auth", type=click.Choice(AUTH), help="entra (Entra ID, the default as in `add`) or api_key.")
 @click.option("--deployment", help="Deployment name (default: the model name without dots).")
-@click.option("--model", help=f"Model (default: {DEFAULTS['model']}).")
-@click.option("--version", "version", help=f"Model version (default: {DEFAULTS['version']}).")
-@click.option("--sku", help=f"Deployment type (default: {DEFAULTS['sku']}).")
-@click.option("--capacity", type=click.IntRange(min=1), help=f"Capacity units (default: {DEFAULTS['capacity']}).")
-@click.option("--api-version", help=f"api-version LiteLLM pins (default: {DEFAULTS['api_version']}).")
-@click.option("--key-env", help=f"Variable holding the API key (default: {DEFAULTS['key_env']}).")
-@click.option("--alias", help=f"Model name the app asks for (default: {DEFAULTS['alias']}).")
-@click.option("--env", "env", help=f"First environment (default: {DEFAULTS['env']}).")
+@click.option("--model", help="Model (default: gpt-5.1).")
+@click.option("--version", "version", help="Model version (default: 2025-11-13).")
+@click.option("--sku", type=click.Choice(SKUS), help=f"Deployment type (default: {DEFAULT_SKU}).")
+@click.option("--capacity", type=click.IntRange(min=1), help=f"Capacity units (default: {DEFAULT_CAPACITY}).")
+@click.option("--api-version", help=f"api-version LiteLLM pins (default: {DEFAULT_API_VERSION}).")
+@click.option("--key-env", help="Variable holding the API key (implies --auth api_key).")
+@click.option("--alias", help="Model name the app asks for (default: gpt-4).")
+@click.option("--routing-strategy", type=click.Choice(ROUTING), help="How LiteLLM spreads requests (default: simple-shuffle).")
+@click.option("--env", "env", help="First environment (default: dev).")
 @click.option("-y", "--yes", is_flag=True, help="Ask nothing: defaults for every value not given.")
 @click.option("--force", is_flag=True, help="Replace an existing project file.")
 @click.option("--no-schema", is_flag=True, help="Do not write schemas/configgen.schema.json next to it.")
 @as_of_option
 def command(
-    project: Path,
+    project: Path | None,
     name: str | None,
     resource: str | None,
     endpoint: str | None,
     region: str | None,
+    auth: str | None,
     deployment: str | None,
     model: str | None,
     version: str | None,
@@ -81,6 +73,7 @@ def command(
     api_version: str | None,
     key_env: str | None,
     alias: str | None,
+    routing_strategy: str | None,
     env: str | None,
     yes: bool,
     force: bool,
@@ -89,45 +82,30 @@ def command(
 ) -> None:
     """Create a project file: one resource, one deployment, one alias, one environment.
 
-    Asks for each value (answers may come from a pipe); give flags and --yes for scripts.
-    The result is validated before it is written, and starts with the editor schema line.
+    Asks for each value, shows the choices and checks each answer when it is given (answers may come
+    from a pipe); give flags and --yes for scripts. The defaults are those of `configgen add`. The
+    result is validated before it is written, and starts with the editor schema line.
     """
-    from configgen.tools.authoring.edit import atomic_create, save
+    from configgen.tools.authoring.edit import atomic_create, loads, save
+    from configgen.tools.authoring.starter import QUESTIONS, project_text
 
+    project = project or Path("configgen.yaml")
     if project.exists() and not force:
         raise click.UsageError(f"{project} already exists; use `configgen add ...` to extend it, or --force")
     directory = project.resolve().parent
-    name = _ask(name, "Project name", _slug(directory.name), yes)
-    resource = _ask(resource, "Azure OpenAI resource name", f"{name}-openai", yes)
-    endpoint = _ask(endpoint, "Resource endpoint", f"https://{resource}.openai.azure.com", yes)
-    region = _ask(region, "Azure region", DEFAULTS["region"], yes)
-    model = _ask(model, "Model", DEFAULTS["model"], yes)
-    version = _ask(version, "Model version", DEFAULTS["version"], yes)
-    deployment = _ask(deployment, "Deployment name", model.replace(".", ""), yes)
-    sku = _ask(sku, "Deployment type (SKU)", DEFAULTS["sku"], yes)
-    capacity = _ask(capacity, "Capacity (thousands of tokens per minute)", DEFAULTS["capacity"], yes, int)
-    api_version = _ask(api_version, "api-version", DEFAULTS["api_version"], yes)
-    key_env = _ask(key_env, "Variable holding the API key", DEFAULTS["key_env"], yes)
-    alias = _ask(alias, "Alias the app asks for (LITELLM_MODEL)", DEFAULTS["alias"], yes)
-    env = _ask(env, "First environment", DEFAULTS["env"], yes)
-
+    flags = {
+        "name": name, "resource": resource, "endpoint": endpoint, "region": region, "deployment": deployment,
+        "model": model, "version": version, "sku": sku, "capacity": capacity, "api_version": api_version,
+        "key_env": key_env, "alias": alias, "routing_strategy": routing_strategy, "env": env,
+        "auth": auth or ("api_key" if key_env else None),
+    }
+    values: dict[str, Any] = {"_dir": directory.name}
+    for q in QUESTIONS:
+        if q.when(values):
+            values[q.key] = _ask(q, flags[q.key], values, yes, project, as_of)
+    values.pop("_dir")
     schema_path = directory / "schemas" / "configgen.schema.json"
-    text = project_text(
-        name=name,
-        resource=resource,
-        endpoint=endpoint,
-        region=region,
-        deployment=deployment,
-        model=model,
-        version=version,
-        sku=sku,
-        capacity=capacity,
-        api_version=api_version,
-        key_env=key_env,
-        alias=alias,
-        env=env,
-    )
-    from configgen.tools.authoring.edit import loads
+    text = project_text(**values)
 
     def write() -> list[Any]:
         findings = save(loads(text, project), text, as_of=as_of)
@@ -139,51 +117,4 @@ def command(
 
     run_edit("init", write)
     click.echo(f"created {project}")
-    click.echo(f"next: `configgen validate -p {project}`, then `configgen render {env} -p {project}`")
-
-
-def project_text(**v: Any) -> str:
-    """The new project as YAML text; values go through ruamel so any string is quoted safely."""
-    from configgen.model.jsonschema import DEFAULT_PATH, modeline
-    from configgen.tools.authoring.edit import Document, cmap, deployment_map, flow_list, quoted
-
-    tree = cmap()
-    tree["version"] = 1
-    tree["name"] = v["name"]
-    deployments = cmap(
-        {v["deployment"]: deployment_map(v["model"], v["version"], v["sku"], v["capacity"])}
-    )
-    tree["resources"] = cmap(
-        {
-            v["resource"]: cmap(
-                {
-                    "endpoint": v["endpoint"],
-                    "region": v["region"],
-                    "auth": cmap({"type": "api_key", "key_env": v["key_env"]}, flow=True),
-                    "api_version": quoted(v["api_version"]),
-                    "deployments": deployments,
-                }
-            )
-        }
-    )
-    tree["defaults"] = cmap(
-        {
-            "aliases": cmap({v["alias"]: cmap({"deployments": flow_list([f"{v['resource']}/{v['deployment']}"])})}),
-            "app": cmap({"mode": "proxy", "alias": v["alias"]}),
-            "proxy": cmap({"instances": [cmap({"host": "127.0.0.1", "port": 4000}, flow=True)]}),
-        }
-    )
-    tree["environments"] = cmap({v["env"]: cmap({"description": "First environment: one local proxy."})})
-    tree.yaml_set_comment_before_after_key("resources", before="\nAzure OpenAI resources and their deployments.")
-    tree.yaml_set_comment_before_after_key(
-        "defaults", before="\nSettings every environment starts from; environments override what differs."
-    )
-    tree.yaml_set_comment_before_after_key(
-        "environments", before="\n`configgen add environment NAME` adds more."
-    )
-    header = (
-        f"{modeline(DEFAULT_PATH)}\n"
-        f"# {v['name']}: how the app reaches Azure OpenAI. Written by `configgen init`; edit freely.\n"
-        "# `configgen validate` checks it; `configgen render ENV` writes the configs.\n"
-    )
-    return header + Document(Path(), "", tree).dump()
+    click.echo(f"next: `configgen validate -p {project}`, then `configgen render {values['env']} -p {project}`")

@@ -7,7 +7,7 @@ from typing import TextIO
 
 import click
 
-from configgen.cli.options import project_file_option
+from configgen.cli.options import no_secret_name, project_file_option
 
 TOKEN_HINT = (
     "export it with: export {var}=$(az account get-access-token --resource https://management.azure.com/ "
@@ -15,14 +15,16 @@ TOKEN_HINT = (
 )
 
 
-@click.group("inventory")
+@click.group("inventory", short_help="Fetch and list what really exists on each Azure OpenAI resource.")
 def command() -> None:
     """Azure deployment inventories: what really exists on each Azure OpenAI resource."""
 
 
-@command.command("fetch")
-@click.argument("env", required=False)
-@project_file_option("Project file (default: ./configgen.yaml); ENV's resources are fetched.")
+@command.command("fetch", short_help="Write ENV's (or --account's) deployment list, read from Azure Resource Manager.")
+@click.argument("env", required=False, callback=no_secret_name)
+@project_file_option(
+    "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards); ENV's resources are fetched."
+)
 @click.option("--subscription", envvar="AZURE_SUBSCRIPTION_ID", help="Subscription id (or $AZURE_SUBSCRIPTION_ID).")
 @click.option("--resource-group", "resource_group", help="Resource group of the account(s).")
 @click.option("--account", help="Fetch this account only (no project needed).")
@@ -76,6 +78,9 @@ def fetch(
         source = f"${token_env}"
     if not token:
         raise click.UsageError(f"no ARM token in {source}; " + TOKEN_HINT.format(var=token_env))
+    from configgen.secrets import register_secret
+
+    register_secret(token)  # a bearer token: redacted from every line, whatever ARM sends back
     if not arm_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise click.UsageError("--arm-url must be https:// (plain http only to localhost, for tests)")
     targets = _targets(env, project, account, out)

@@ -16,22 +16,15 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, no_cache_option, project_option
+from configgen.cli.options import as_of_option, emit, no_cache_option, no_secret_name, project_option
+from configgen.cli.options import resolve_format as _format
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _format(name: str) -> str:
-    if name == "auto":
-        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    return name
-
-
 def _emit(findings: list[Any], fmt: str) -> None:
-    from configgen.report import REPORTERS
-
-    click.echo(REPORTERS[_format(fmt)](findings), nl=False)
+    emit(findings, fmt)
 
 
 format_option = click.option(
@@ -43,13 +36,14 @@ format_option = click.option(
 #: pay for them. name -> (module, one-line help); tests/unit/test_cli.py keeps this table in sync.
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "add": ("add", "Add a resource, deployment, alias or environment to the project file."),
+    "catalog": ("catalog", "Show the bundled Azure model table, or fetch Azure's own model lists."),
     "completion": ("completion", "Print the shell completion script for SHELL (default: from $SHELL)."),
     "doctor": ("doctor", "Check ENV's balancer, proxies and Azure deployments; exit 1 when a check fails."),
     "explain": ("explain", "Show ENV's effective value at DOTTED.PATH and which layer set it."),
-    "graph": ("graph", "Draw ENV: app -> balancer -> proxies -> aliases -> Azure resources and..."),
-    "import": ("import_", "Add an Azure account's deployments to the project (--from-azure FILE), or..."),
+    "graph": ("graph", "Draw ENV: the app, its balancer and proxies, aliases and Azure deployments."),
+    "import": ("import_", "Start or extend the project from an Azure deployment list or a LiteLLM config."),
     "init": ("init", "Create a project file: one resource, one deployment, one alias, one environment."),
-    "inventory": ("inventory", "Azure deployment inventories: what really exists on each Azure OpenAI resource."),
+    "inventory": ("inventory", "Fetch and list what really exists on each Azure OpenAI resource."),
     "schema": ("schema", "Write the JSON Schema of configgen.yaml (generated from the models)."),
 }
 
@@ -68,7 +62,8 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, cmd.get_short_help_str(limit=formatter.width)) for name, cmd in self.commands.items()]
+        # whole sentences, never cut: each command's short_help is written to fit
+        rows = [(name, cmd.short_help or cmd.get_short_help_str(limit=200)) for name, cmd in self.commands.items()]
         rows += [(name, help_text) for name, (_, help_text) in LAZY_COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(sorted(rows))
@@ -76,7 +71,23 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="configgen")
-def cli() -> None:
+@click.option(
+    "-p",
+    "--project",
+    "project",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file for the command (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards).",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(("auto", "always", "never")),
+    default="auto",
+    show_default=True,
+    help="Colour the report: auto is on a terminal unless NO_COLOR is set.",
+)
+def cli(project: Path | None, color: str) -> None:
     """Generate and check LiteLLM proxy, app .env and load-balancer configs for Azure OpenAI.
 
     One project file (configgen.yaml) describes Azure resources, model aliases, proxies and
@@ -84,7 +95,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Check the project and what it renders, or the FILES given, by their kind.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @project_option
 @format_option
@@ -96,6 +107,19 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
+@click.option(
+    "--models",
+    "models",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Azure's model list (`configgen catalog fetch` / `catalog import`): lifecycle from Azure (repeatable).",
+)
+@click.option(
+    "--check-render",
+    is_flag=True,
+    help="Also exit 1 when a rendered file on disk differs from what the project renders (every environment): "
+    "validate and `render --check --all` in one process.",
+)
 @as_of_option
 @no_cache_option
 def validate(
@@ -104,6 +128,8 @@ def validate(
     fmt: str,
     strict: bool,
     inventories: tuple[Path, ...],
+    models: tuple[Path, ...],
+    check_render: bool,
     as_of: dt.date | None,
 ) -> None:
     """Check the project (and what it renders), or the FILES given, by kind.
@@ -113,6 +139,13 @@ def validate(
     """
     from configgen import app
 
+    if models:
+        from configgen.load.azure_models import ModelsFileError, load_models_file, merge, set_cli_models
+
+        try:
+            set_cli_models(merge(load_models_file(m) for m in models))
+        except ModelsFileError as exc:
+            raise click.UsageError(str(exc)) from None
     if files:
         paths = list(files) + ([project] if project else [])
         result = app.validate_files(paths, as_of, inventories)
@@ -124,11 +157,39 @@ def validate(
             raise click.UsageError(f"no project file {path}; give -p FILE, or FILES to check")
         result = app.validate_project_file(path, as_of, inventories=inventories)
     _emit(result.findings, fmt)
-    sys.exit(result.exit_code(strict))
+    code = result.exit_code(strict)
+    if check_render:
+        code = max(code, _check_render(project, as_of, fmt))
+    sys.exit(code)
 
 
-@cli.command()
-@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env)
+def _check_render(project: Path | None, as_of: dt.date | None, fmt: str) -> int:
+    """`render --check --all` after `validate`, in the same process; reports only the drift (the
+    findings were just printed). No project file: nothing renders, nothing to check."""
+    from configgen import app
+    from configgen.model.load import find_project_file
+    from configgen.plan import Action
+
+    path = find_project_file(project)
+    if not path.exists():
+        return EXIT_OK
+    try:
+        result = app.render(path, [], as_of=as_of, check=True)
+    except app.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    cwd = Path.cwd()
+    stale = [f for f in result.files if f.action is not Action.UNCHANGED]
+    for f in stale:
+        verb = "missing" if f.action is Action.CREATE else "differs"
+        click.echo(f"{verb:>12}  {_rel(f.path, cwd)}", err=_format(fmt) != "text")
+    if stale:
+        where = "" if project is None else f" -p {project}"
+        click.echo(f"rendered files are out of date: run `configgen render --all{where}`", err=True)
+    return EXIT_FINDINGS if stale else EXIT_OK
+
+
+@cli.command(short_help="Validate, then write ENV's LiteLLM config, .env, start script and balancer files.")
+@click.argument("envs", metavar="ENV...", nargs=-1, shell_complete=complete_env, callback=no_secret_name)
 @project_option
 @click.option("--all", "all_envs", is_flag=True, help="Every environment of the project (with --out: DIR/ENV/...).")
 @click.option(
@@ -210,7 +271,7 @@ def _rel(path: Path, base: Path) -> str:
         return str(path)
 
 
-@cli.command()
+@cli.command(short_help="List every rule, or print the documentation of RULE_ID.")
 @click.argument("rule_id", required=False)
 @click.option("-f", "--format", "fmt", type=click.Choice(("text", "markdown")), default="text")
 def rules(rule_id: str | None, fmt: str) -> None:
@@ -290,10 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the funnel: an internal error is one line, not a traceback
         if os.environ.get("CONFIGGEN_DEBUG"):
             raise
-        from configgen.secrets import redact
+        from configgen.secrets import scrub
 
         click.echo(
-            f"configgen: internal error: {type(exc).__name__}: {redact(str(exc))} "
+            f"configgen: internal error: {type(exc).__name__}: {scrub(str(exc))} "
             "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
             err=True,
         )

@@ -13,10 +13,28 @@ import click
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def project_file_option(help: str = "Project file (default: ./configgen.yaml).") -> Callable[[_F], _F]:
+FIND_HELP = "Project file (default: $CONFIGGEN_PROJECT, else the nearest configgen.yaml upwards)."
+
+
+def _from_group(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A command's own -p wins; else the one given before the command (`configgen -p FILE validate`)."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    given = root.params.get("project") if root is not ctx else None
+    return given if isinstance(given, Path) else None
+
+
+def project_file_option(help: str = FIND_HELP) -> Callable[[_F], _F]:
     """`-p/--project FILE`, the same on every command that reads or writes the project."""
     return click.option(
-        "-p", "--project", "project", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+        "-p",
+        "--project",
+        "project",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        callback=_from_group,
+        help=help,
     )
 
 
@@ -38,23 +56,90 @@ as_of_option = click.option(
 )
 
 
+def resolve_format(name: str) -> str:
+    """`--format auto`: GitHub annotations inside GitHub Actions, text elsewhere."""
+    import os
+
+    if name == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return name
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _colour_mode() -> str:
+    ctx = click.get_current_context(silent=True)
+    mode = ctx.find_root().params.get("color") if ctx is not None else None
+    return mode if mode in COLOR_CHOICES else "auto"
+
+
+def _is_terminal(err: bool) -> bool:
+    stream = sys.stderr if err else sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or replaced stream is no terminal
+        return False
+
+
+def emit(findings: list[Any], fmt: str, *, err: bool = False) -> None:
+    """Print findings in format ``fmt`` (text on stderr when ``err``: the command's real output is stdout).
+
+    Text on a terminal (or with --color always) is the terminal presentation: colour unless NO_COLOR or
+    --color never, source lines with carets, a summary. Anything else is today's plain text, byte for byte.
+    """
+    import os
+
+    from configgen.report import REPORTERS
+
+    name = resolve_format(fmt)
+    to_err = err and name == "text"
+    mode = _colour_mode()
+    if name == "text" and (mode == "always" or (_is_terminal(to_err) and findings)):
+        from configgen.cli.terminal import terminal
+
+        colour = mode == "always" or (mode == "auto" and not os.environ.get("NO_COLOR"))
+        click.echo(terminal(findings, colour=colour), nl=False, err=to_err, color=colour)
+        return
+    click.echo(REPORTERS[name](findings), nl=False, err=to_err)
+
+
+_Names = TypeVar("_Names", str, tuple[str, ...], None)
+
+
+def no_secret_name(ctx: click.Context, param: click.Parameter, value: _Names) -> _Names:
+    """Refuse a name (environment, alias, resource) that looks like a key: it would be echoed in output
+    and written into files. The value itself is never repeated in the error."""
+    from configgen.secrets import register_secret, secret_kind
+
+    names: tuple[str, ...] = (value,) if isinstance(value, str) else value or ()
+    for name in names:
+        kind = secret_kind(name)
+        if kind is not None:
+            register_secret(name)  # in case anything later quotes the command line
+            raise click.BadParameter(
+                f"this looks like {kind}, not a name; names are printed and written into files, so a key must "
+                "never be one (was a key pasted in the wrong place?)"
+            )
+    return value
+
+
 def run_edit(command: str, action: Callable[[], list[Any]]) -> None:
     """Run a project-file edit: a refused edit prints its findings and exits 1; otherwise the
     warnings and errors of the result are shown (the edit was written)."""
     from configgen.findings import Severity
-    from configgen.report import REPORTERS
     from configgen.tools.authoring.edit import EditError
 
     try:
         findings = action()
     except EditError as exc:
         if exc.findings:
-            click.echo(REPORTERS["text"](exc.findings), nl=False, err=True)
+            emit(exc.findings, "text", err=True)
         click.echo(f"configgen {command}: {exc}", err=True)
         sys.exit(1)
     shown = [f for f in findings if f.severity is not Severity.INFO]
     if shown:
-        click.echo(REPORTERS["text"](shown), nl=False, err=True)
+        emit(shown, "text", err=True)
 
 
 def load_env(project: Path | None, env: str, *, need_model: bool) -> tuple[Any, Any]:

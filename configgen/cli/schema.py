@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 
-@click.command("schema")
+@click.command("schema", short_help="Write the JSON Schema of configgen.yaml (generated from the models).")
 @click.option(
     "-o",
     "--output",

@@ -16,7 +16,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -169,6 +169,9 @@ class Catalog(NamedTuple):
     #: lower-cased SKU name -> SKU name, for case-insensitive lookups
     lower_skus: Mapping[str, str]
     checked: str = ""
+    #: Where the retirement dates come from and that page's own date (``sources.retirement_schedule``).
+    schedule_source: str = ""
+    schedule_date: str = ""
 
     # ---- api-versions -------------------------------------------------------------------------
 
@@ -191,6 +194,21 @@ class Catalog(NamedTuple):
 
     def api_version_names(self) -> list[str]:
         return sorted(self.api_versions) + sorted(self.v1_aliases)
+
+    def recommended_api_version(self, model: str | None, version: str | None) -> str:
+        """A quoted api-version to suggest for a deployment of ``model``: never older than the model's own
+        minimum. ``"v1"`` for models no dated GA version serves (reasoning models, gpt-5.x), else the
+        latest GA."""
+        m = self.models.get(model) if model else None
+        if m is None:
+            return f'"{self.latest_ga()}" (latest GA)'
+        mv = m.version(version) if version else None
+        mins = [c.min_api for c in ([mv] if mv else m.versions) if c.min_api is not None]
+        if (mins and all(x.ga is None for x in mins)) or (not mins and m.kind == "reasoning"):
+            return f'"v1" (no dated GA api-version serves {model})'
+        floor = max((x.ga for x in mins if x.ga), default=None)
+        latest = self.latest_ga()
+        return f'"{max(floor, latest) if floor else latest}" (latest GA)'
 
     def looks_like_model_version(self, s: str) -> bool:
         """True for strings shaped like a *model* version rather than an api-version.
@@ -253,6 +271,31 @@ class Catalog(NamedTuple):
                     return model_name, rest
         return None
 
+    def fully_retired(self, name: str, as_of: dt.date) -> bool:
+        """True when every version of model ``name`` the table knows is retired on ``as_of``."""
+        m = self.models.get(name)
+        if m is None or not m.versions:
+            return False
+        for v in m.versions:
+            last = v.retirement.last
+            if not v.retirement.retired and (last is None or as_of < last):
+                return False
+        return True
+
+    def replacement_for(self, mv: ModelVersion, as_of: dt.date) -> str | None:
+        """The table's replacement for ``mv``, following replacements of replacements, skipping any
+        model that is itself retired on ``as_of``; None when no current one is known."""
+        seen = {mv.model}
+        name = mv.replacement
+        while name is not None and name not in seen:
+            if not self.fully_retired(name, as_of):
+                return name
+            seen.add(name)
+            m = self.models.get(name)
+            nexts = [v.replacement for v in (m.versions if m else ()) if v.replacement]
+            name = nexts[-1] if nexts else None
+        return None
+
     # ---- SKUs and quota -----------------------------------------------------------------------
 
     def sku(self, name: str) -> Sku | None:
@@ -301,8 +344,25 @@ def _min_api(d: Mapping[str, Any] | None) -> MinApi | None:
     return MinApi(d.get("min_preview"), d.get("min_ga"), d.get("source", ""), d.get("note", ""))
 
 
+def _sources(data: Mapping[str, Any]) -> Callable[[str], str]:
+    """``@name`` in a source stands for ``sources.<name>.source`` (written once, not per entry)."""
+    named = {f"@{k}": v.get("source", "") for k, v in data.get("sources", {}).items()}
+    if not named:
+        return lambda s: s
+
+    def expand(s: str) -> str:
+        if "@" not in s:
+            return s
+        for key, text in named.items():
+            s = s.replace(key, text)
+        return s
+
+    return expand
+
+
 def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
     """Build a catalogue from the JSON document's shape (used by tests with small hand-made data)."""
+    src = _sources(data)
     api_versions = {
         e["name"]: ApiVersion(e["name"], e["status"], e["source"], e["checked"], e.get("note", ""))
         for e in data["api_versions"]
@@ -323,14 +383,14 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
                 ),
                 replacement=v.get("replacement"),
                 min_api=_min_api(v.get("min_api")),
-                source=v["source"],
+                source=src(v["source"]),
                 checked=v["checked"],
             )
             for v in m["versions"]
         )
         r = m.get("rpm_ratio")
         models[name] = Model(
-            name, m["kind"], RpmRatio(r["rpm"], r["per_tpm"]) if r else None, versions, m["source"], m["checked"]
+            name, m["kind"], RpmRatio(r["rpm"], r["per_tpm"]) if r else None, versions, src(m["source"]), m["checked"]
         )
     skus = {
         name: Sku(name, s["capacity_unit"], s["retirement_class"], s["source"], s["checked"])
@@ -344,6 +404,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         skus=skus,
         lower_skus={k.lower(): k for k in skus},
         checked=data.get("checked", ""),
+        schedule_source=data.get("sources", {}).get("retirement_schedule", {}).get("source", ""),
+        schedule_date=data.get("sources", {}).get("retirement_schedule", {}).get("date", ""),
     )
 
 

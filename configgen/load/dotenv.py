@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from configgen.findings import Finding, Severity
 from configgen.load.limits import DOTENV_EXPANSION
+from configgen.secrets import register_secret, secret_kind
 
 # python-dotenv 1.2.x dotenv/parser.py, verbatim.
 _newline = re.compile(r"(\r\n|\n|\r)")
@@ -314,7 +315,15 @@ def parse_dotenv(text: str, file: str) -> DotenvDocument:
         for st in statements(text)
         if not st.error and st.key is not None
     )
+    for entry in entries:
+        # A value this run read is redacted from every output, whatever it looks like (secrets.py).
+        if _SECRET_NAME.search(entry.key) or secret_kind(entry.value):
+            register_secret(entry.value)
     return DotenvDocument(file, text, entries)
+
+
+#: Variable names that hold secrets by convention (AZURE_API_KEY, LITELLM_MASTER_KEY, REDIS_PASSWORD, ...).
+_SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:KEY|SECRET|PASSWORD|PASSWD|PWD|TOKEN|CREDENTIALS?)$")
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import re
 
-from configgen.model.project import ApiKeyAuth, Deployment, Environment, Resource
+from configgen.model.project import (
+    ApiKeyAuth,
+    Deployment,
+    EntraAuth,
+    Environment,
+    ManagedIdentityAuth,
+    Resource,
+    UserAssignedIdentityAuth,
+    WorkloadIdentityAuth,
+)
 
 LIVENESS_PATH = "/health/liveliness"
 READINESS_PATH = "/health/readiness"
@@ -42,13 +51,49 @@ def rpm_tpm(dep: Deployment) -> tuple[int | None, int | None]:
 
 
 def auth_params(res: Resource) -> list[tuple[str, str]]:
+    """The ``litellm_params`` a resource's auth needs (managed identities need none: see :func:`identity_env`)."""
     if isinstance(res.auth, ApiKeyAuth):
         return [("api_key", f"os.environ/{res.auth.key_env}")]
-    return [
-        ("tenant_id", f"os.environ/{res.auth.tenant_id_env}"),
-        ("client_id", f"os.environ/{res.auth.client_id_env}"),
-        ("client_secret", f"os.environ/{res.auth.client_secret_env}"),
-    ]
+    if isinstance(res.auth, EntraAuth):
+        return [
+            ("tenant_id", f"os.environ/{res.auth.tenant_id_env}"),
+            ("client_id", f"os.environ/{res.auth.client_id_env}"),
+            ("client_secret", f"os.environ/{res.auth.client_secret_env}"),
+        ]
+    return []
+
+
+#: ``AZURE_CREDENTIAL`` per identity kind, as litellm/secret_managers/get_azure_ad_token_provider.py (1.110.2)
+#: reads it: ``DeploymentIdentityCredential`` with no ``AZURE_CLIENT_ID`` is ``ChainedTokenCredential(
+#: ManagedIdentityCredential())``, the host's system-assigned identity and nothing else (plain
+#: DefaultAzureCredential would also try developer logins such as the Azure CLI);
+#: ``ManagedIdentityCredential`` takes ``AZURE_CLIENT_ID``; ``WorkloadIdentityCredential`` (azure-identity)
+#: reads ``AZURE_CLIENT_ID``, ``AZURE_TENANT_ID`` and ``AZURE_FEDERATED_TOKEN_FILE`` itself.
+IDENTITY_CREDENTIAL = {
+    "managed_identity": "DeploymentIdentityCredential",
+    "user_assigned_identity": "ManagedIdentityCredential",
+    "workload_identity": "WorkloadIdentityCredential",
+}
+
+
+def identity_env(res: Resource) -> list[tuple[str, str]]:
+    """(variable, why) the proxy's environment must hold for a managed / workload identity resource."""
+    if isinstance(res.auth, UserAssignedIdentityAuth):
+        return [("AZURE_CLIENT_ID", "client id of the user-assigned managed identity")]
+    if isinstance(res.auth, WorkloadIdentityAuth):
+        return [
+            ("AZURE_CLIENT_ID", "client id of the workload identity (injected by the AKS webhook)"),
+            ("AZURE_TENANT_ID", "tenant of the workload identity (injected by the AKS webhook)"),
+            ("AZURE_FEDERATED_TOKEN_FILE", "projected service account token file (injected by the AKS webhook)"),
+        ]
+    return []
+
+
+def identity_kind(res: Resource) -> str | None:
+    """``managed_identity`` / ``user_assigned_identity`` / ``workload_identity``, or None for key / Entra."""
+    if isinstance(res.auth, ManagedIdentityAuth | UserAssignedIdentityAuth | WorkloadIdentityAuth):
+        return res.auth.type
+    return None
 
 
 def model_id(env_name: str, alias: str, ref: str) -> str:

@@ -23,7 +23,8 @@ _FALLBACK: dict[tuple[str, str], str] = {
     ("Project", "name"): "Project name; used in generated names (upstreams, load-balancer resources).",
     ("Project", "resources"): "Azure OpenAI resources by name (the resource's subdomain), with their deployments.",
     ("Project", "environments"): "Environments by name; each overrides only what differs from `defaults`.",
-    ("Resource", "auth"): "How LiteLLM authenticates to this resource: `api_key` or `entra`.",
+    ("Resource", "auth"): "How LiteLLM authenticates to this resource: `api_key`, `entra` (service principal), "
+    "`managed_identity`, `user_assigned_identity` or `workload_identity`.",
     ("Resource", "deployments"): "Deployments on this resource, by deployment name.",
     ("EntraAuth", "type"): "Microsoft Entra ID (service principal).",
     ("ApiKeyAuth", "type"): "Resource API key.",

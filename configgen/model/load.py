@@ -8,11 +8,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from configgen.findings import DataPath, Finding, Severity
+from configgen.load.discover import DEFAULT_PROJECT_FILE as DEFAULT_PROJECT_FILE  # re-exported
+from configgen.load.discover import find_project_file as find_project_file  # re-exported
 from configgen.load.yaml import YamlDocument, load_yaml_file, load_yaml_text
 from configgen.model.merge import Layered, merge_environment
 from configgen.model.project import FORMAT_VERSION, Environment, Project
-
-DEFAULT_PROJECT_FILE = "configgen.yaml"
 
 
 @dataclass
@@ -104,7 +104,3 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
             result.findings.extend(findings_from_error(err, layered.data, Environment, doc, origin=layered.origin))
         result.envs[str(name)] = EnvView(str(name), layered, model)
     return result
-
-
-def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
-    return explicit if explicit is not None else (cwd or Path.cwd()) / DEFAULT_PROJECT_FILE

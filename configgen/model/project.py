@@ -83,7 +83,33 @@ class EntraAuth(_Model):
     client_secret_env: EnvVarName = "AZURE_CLIENT_SECRET"
 
 
-Auth = Annotated[ApiKeyAuth | EntraAuth, Field(discriminator="type")]
+class ManagedIdentityAuth(_Model):
+    """The system-assigned managed identity of the host the proxy runs on (App Service, Container Apps,
+    VM): no secret anywhere. LiteLLM gets tokens itself (`litellm_settings.enable_azure_ad_token_refresh`)."""
+
+    type: Literal["managed_identity"]
+
+
+class UserAssignedIdentityAuth(_Model):
+    """A user-assigned managed identity; LiteLLM reads its client id from `AZURE_CLIENT_ID` (not a secret)."""
+
+    type: Literal["user_assigned_identity"]
+
+
+class WorkloadIdentityAuth(_Model):
+    """Azure workload identity (AKS): `AZURE_CLIENT_ID`, `AZURE_TENANT_ID` and `AZURE_FEDERATED_TOKEN_FILE`,
+    which the workload identity webhook injects into the pod."""
+
+    type: Literal["workload_identity"]
+
+
+#: Auth kinds for which LiteLLM's process-wide token refresh fetches tokens (no per-deployment secret).
+IdentityAuth = ManagedIdentityAuth | UserAssignedIdentityAuth | WorkloadIdentityAuth
+
+Auth = Annotated[
+    ApiKeyAuth | EntraAuth | ManagedIdentityAuth | UserAssignedIdentityAuth | WorkloadIdentityAuth,
+    Field(discriminator="type"),
+]
 
 
 class Deployment(_Model):
@@ -92,9 +118,11 @@ class Deployment(_Model):
     model: str = Field(description="Azure model name.", examples=["gpt-4o", "gpt-4o-mini", "o3-mini"], min_length=1)
     version: str = Field(description="Model version; quote it.", examples=["2024-11-20", "2024-07-18"], min_length=1)
     sku: Sku = Field("Standard", description="Deployment type (SKU name in Azure).")
-    capacity: int = Field(
+    capacity: int | None = Field(
+        None,
         ge=1,
-        description="Capacity units: thousands of tokens per minute for Standard-type SKUs, PTUs for provisioned.",
+        description="Capacity units: thousands of tokens per minute for Standard-type SKUs, PTUs for provisioned. "
+        "Without it (or rpm/tpm) LiteLLM gets no rate limits for the deployment (rule project-capacity-missing).",
         examples=[50],
     )
     api_version: str | None = Field(None, description="Overrides the resource's api_version for this deployment.")
@@ -108,14 +136,25 @@ class Resource(_Model):
     endpoint: str = Field(
         description="Resource root URL, without /openai.", examples=["https://chatsheet-eastus.openai.azure.com"]
     )
-    region: str = Field(description="Azure region.", examples=["eastus", "swedencentral"], min_length=1)
+    region: str | None = Field(
+        None, description="Azure region (shown by `configgen graph`).", examples=["eastus", "swedencentral"], min_length=1
+    )
     private_endpoint: bool = Field(False, description="Reached through a private endpoint (proxy must run in the VNet).")
     auth: Auth
-    api_version: str = Field(description="Data-plane api-version LiteLLM pins for this resource.", examples=["2024-10-21"])
+    api_version: str = Field(
+        description='Data-plane api-version LiteLLM pins for this resource; "v1" chooses the v1 API '
+        "(LiteLLM then calls <endpoint>/openai/v1/..., the deployment in the body).",
+        examples=["2024-10-21", "v1"],
+    )
     deployments: dict[DeploymentName, Deployment] = Field(min_length=1)
     inventory: PathStr | None = Field(
         None,
         description="JSON file from `az cognitiveservices account deployment list` to check deployments against.",
+    )
+    models: PathStr | None = Field(
+        None,
+        description="Models file from `configgen catalog fetch` / `catalog import`: Azure's own model list for the "
+        "resource's region, which then decides retirements (relative to the project file).",
     )
     subscription_id: str | None = Field(
         None,

@@ -11,16 +11,19 @@ import re
 from typing import Any
 
 from configgen.model.facts import (
+    IDENTITY_CREDENTIAL,
     LIVENESS_PATH,
     READINESS_PATH,
     auth_params,
     base_model,
+    identity_env,
+    identity_kind,
     model_id,
     proxy_base_url,
     rpm_tpm,
     split_ref,
 )
-from configgen.model.project import ApiKeyAuth, Environment, Project
+from configgen.model.project import ApiKeyAuth, EntraAuth, Environment, Project
 
 
 def build_context(project: Project, env_name: str, env: Environment) -> dict[str, Any]:
@@ -59,6 +62,7 @@ def build_context(project: Project, env_name: str, env: Environment) -> dict[str
         "app": _app_context(project, env_name, env),
         "health": {"liveness": LIVENESS_PATH, "readiness": READINESS_PATH},
         "observability": _observability(env_name, env),
+        "identity": _identity(project, env),
     }
     if proxy is not None:
         ctx["proxy"] = {
@@ -140,9 +144,11 @@ def _app_context(project: Project, env_name: str, env: Environment) -> dict[str,
         values.append(("AZURE_OPENAI_API_VERSION", dep.api_version or res.api_version))
         if isinstance(res.auth, ApiKeyAuth):
             secrets.append((res.auth.key_env, f"API key of Azure OpenAI resource {res_name}"))
-        else:
+        elif isinstance(res.auth, EntraAuth):
             for var in (res.auth.tenant_id_env, res.auth.client_id_env, res.auth.client_secret_env):
                 secrets.append((var, f"Entra ID service principal for resource {res_name}"))
+        else:
+            secrets.extend((var, f"{why} (resource {res_name})") for var, why in identity_env(res))
     values.extend(sorted(env.app.env.items()))
     if env.proxy is not None:
         proxy_secrets.append((env.proxy.master_key_env, "LiteLLM proxy master key (general_settings.master_key)"))
@@ -156,6 +162,7 @@ def _app_context(project: Project, env_name: str, env: Environment) -> dict[str,
                 res = project.resources[res_name]
                 for key, ref_value in auth_params(res):
                     proxy_secrets.append((ref_value.removeprefix("os.environ/"), f"{key} for resource {res_name}"))
+                proxy_secrets.extend((var, f"{why} (resource {res_name})") for var, why in identity_env(res))
         if env.proxy.redis is not None and env.proxy.redis.password_env:
             proxy_secrets.append((env.proxy.redis.password_env, "password of the Redis the proxies share"))
     return {
@@ -164,6 +171,25 @@ def _app_context(project: Project, env_name: str, env: Environment) -> dict[str,
         "secrets": _dedupe(secrets),
         "proxy_secrets": _dedupe(proxy_secrets),
     }
+
+
+def _identity(project: Project, env: Environment) -> dict[str, Any] | None:
+    """The managed / workload identity the proxy authenticates with, if a resource it serves uses one.
+
+    LiteLLM 1.110.2 has no per-deployment identity setting: `litellm_settings.enable_azure_ad_token_refresh`
+    makes every Azure deployment without an api_key or service principal fetch tokens through one
+    process-wide credential, picked by `AZURE_CREDENTIAL` (litellm/secret_managers/
+    get_azure_ad_token_provider.py). The rules make sure an environment uses one kind only.
+    """
+    kinds = []
+    for alias in env.aliases.values():
+        for ref in alias.deployments:
+            kind = identity_kind(project.resources[split_ref(ref)[0]])
+            if kind is not None and kind not in kinds:
+                kinds.append(kind)
+    if not kinds:
+        return None
+    return {"kind": kinds[0], "credential": IDENTITY_CREDENTIAL[kinds[0]]}
 
 
 def _dedupe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

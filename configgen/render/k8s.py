@@ -136,7 +136,7 @@ def dump(obj: Any) -> str:
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(literal(obj), out)
-    return out.getvalue()
+    return "---\n" + out.getvalue()  # yamllint's document-start (kubectl and helm accept it)
 
 
 def _service_account(k: Kubernetes, meta: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +232,8 @@ def _deployment(
                 "metadata": {
                     "labels": pod_labels,
                     # A changed config.yaml changes the pod template, so the pods restart and read it.
-                    "annotations": {"configgen/config-sha256": hashlib.sha256(config.encode()).hexdigest()},
+                    # A new config rolls the pods; 16 hex digits keep the line within yamllint's 80 columns.
+                    "annotations": {"configgen/config-sha256": hashlib.sha256(config.encode()).hexdigest()[:16]},
                 },
                 "spec": {
                     "serviceAccountName": k.name,

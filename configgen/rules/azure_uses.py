@@ -21,6 +21,7 @@ values here: such fields are left :data:`MISSING`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -146,15 +147,40 @@ def _entry_use(doc: YamlDocument, as_of: dt.date, path: DataPath, entry: dict[st
     )
 
 
+#: ``azure/<model>-<YYYY-MM-DD>``: a dated model id, for a model the catalogue does not know (yet).
+_DATED_MODEL_ID = re.compile(r"^(?:azure/)?(?P<name>[A-Za-z][A-Za-z0-9.-]*?)-(?P<version>\d{4}-\d{2}-\d{2})$")
+
+
+def _unknown_model_id(base: str) -> tuple[str, str] | None:
+    """(model, version) of a dated ``base_model`` naming a model the catalogue does not know, so the
+    lifecycle rules can say that they cannot judge it."""
+    m = _DATED_MODEL_ID.match(base.strip())
+    return (m.group("name"), m.group("version")) if m else None
+
+
+def entry_model(entry: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(model, version) of a ``model_list`` entry, from base_model or a deployment named after a model."""
+    lp = entry.get("litellm_params")
+    model = lp.get("model") if isinstance(lp, dict) else None
+    dep = MISSING
+    if isinstance(model, str) and not is_env_ref(model) and "*" not in model:
+        name = model.split("/", 1)[1] if "/" in model else model
+        for route in _ROUTE_PREFIXES:
+            name = name.removeprefix(route)
+        dep = Located(name, ())
+    m, v = _model_and_version(entry, (), dep)
+    return (m.value if isinstance(m.value, str) else None), (v.value if isinstance(v.value, str) else None)
+
+
 def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Located) -> tuple[Located, Located]:
     """From ``model_info.base_model`` (``azure/gpt-4o-2024-08-06``), else from a deployment named after a model."""
     catalog = load_catalog()
     info = entry.get("model_info")
     base = info.get("base_model") if isinstance(info, dict) else None
     if isinstance(base, str) and not is_env_ref(base):
-        split = catalog.split_model_id(base)
+        where = (*path, "model_info", "base_model")
+        split = catalog.split_model_id(base) or _unknown_model_id(base)
         if split is not None:
-            where = (*path, "model_info", "base_model")
             name, version = split
             return Located(name, where), (Located(version, where) if version else MISSING)
         return MISSING, MISSING
@@ -167,8 +193,20 @@ def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Locate
 
 
 def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date) -> list[AzureUse]:
+    from pathlib import Path
+
+    from configgen.load.azure_models import ModelsData, ModelsFileError, load_models_file, register_project_models
+
     uses: list[AzureUse] = []
     for res_name, res in project.resources.items():
+        # The lifecycle rules find the resource's region and Azure's model list (its `models:` file) here.
+        data: ModelsData | ModelsFileError | None = None
+        if res.models:
+            try:
+                data = load_models_file(Path(doc.file).parent / res.models)
+            except ModelsFileError as exc:
+                data = exc
+        register_project_models(doc.file, res_name, data, res.region)
         rpath = ("resources", res_name)
         host = urlsplit(res.endpoint).hostname or ""
         for dep_name, dep in res.deployments.items():

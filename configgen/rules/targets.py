@@ -70,6 +70,16 @@ class AzureUse(NamedTuple):
     #: The Azure catalogue to judge by (a project may extend the built-in one); None = built-in.
     catalog: Any = None
 
+    @property
+    def in_project(self) -> bool:
+        """From a configgen project (its resources' deployments), not from a LiteLLM config."""
+        return bool(self.path) and self.path[0] == "resources"
+
+    @property
+    def endpoint_key(self) -> str:
+        """What the file calls the endpoint, for messages: `endpoint` in a project, `api_base` in LiteLLM."""
+        return "endpoint" if self.in_project else "api_base"
+
     def get_catalog(self) -> Any:
         from configgen.knowledge.azure_catalog import load_catalog
 

@@ -62,30 +62,51 @@ class ArmClient:
 
     def list_deployments(self, subscription: str, resource_group: str, account: str) -> list[dict[str, Any]]:
         """Every deployment of the account, all pages followed."""
-        url: str | None = self.deployments_url(subscription, resource_group, account)
+        return self._list(self.deployments_url(subscription, resource_group, account), account, resource_group)
+
+    def location_models_url(self, subscription: str, location: str) -> str:
+        """ARM ``Models_List``: the models a location offers the subscription, with their lifecycle."""
+        q = urllib.parse.quote
+        path = (
+            f"/subscriptions/{q(subscription, safe='')}/providers/Microsoft.CognitiveServices/locations/"
+            f"{q(location, safe='')}/models"
+        )
+        return self.base_url.rstrip("/") + path + "?" + urllib.parse.urlencode({"api-version": self.api_version})
+
+    def list_location_models(self, subscription: str, location: str) -> list[dict[str, Any]]:
+        """Every model version ``location`` offers (``{"kind", "skuName", "model": {...}}``), all pages."""
+        return self._list(self.location_models_url(subscription, location), None, None, location=location)
+
+    def _list(
+        self, first: str, account: str | None, resource_group: str | None, *, location: str | None = None
+    ) -> list[dict[str, Any]]:
+        url: str | None = first
+        what = "models" if location is not None else "deployments"
         origin = _origin(self.base_url)
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         waited = [0.0]
         while url is not None:
             if len(seen) >= self.max_pages:
-                raise ArmError(0, f"more than {self.max_pages} pages of deployments; stopped")
+                raise ArmError(0, f"more than {self.max_pages} pages of {what}; stopped")
             if url in seen:
                 raise ArmError(0, "ARM returned a nextLink that loops back to a page already read")
             seen.add(url)
             if _origin(url) != origin:
                 # Never send the token to a host other than the ARM endpoint it was meant for.
                 raise ArmError(0, f"nextLink points to another host ({_origin(url)}); not followed")
-            body = self._get(url, waited, account, resource_group)
+            body = self._get(url, waited, account, resource_group, location)
             value = body.get("value")
             if not isinstance(value, list):
-                raise ArmError(0, "ARM answer has no `value` list: not a deployment list")
+                raise ArmError(0, f"ARM answer has no `value` list: not a list of {what}")
             items.extend(v for v in value if isinstance(v, dict))
             link = body.get("nextLink")
             url = link if isinstance(link, str) and link else None
         return items
 
-    def _get(self, url: str, waited: list[float], account: str, resource_group: str) -> dict[str, Any]:
+    def _get(
+        self, url: str, waited: list[float], account: str | None, resource_group: str | None, location: str | None
+    ) -> dict[str, Any]:
         headers = {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
@@ -110,7 +131,7 @@ class ArmClient:
                 retry_after = err.headers.get("Retry-After") if err.headers else None
                 err.close()
                 if status not in _RETRY_STATUS:
-                    raise ArmError(status, _explain(status, code, message, account, resource_group)) from None
+                    raise ArmError(status, _explain(status, code, message, account, resource_group, location)) from None
                 last = f"HTTP {status}{f' {code}' if code else ''}"
                 delay = _retry_delay(retry_after, attempt)
             except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
@@ -144,10 +165,20 @@ def _arm_error(err: urllib.error.HTTPError) -> tuple[str, str]:
     return str(e.get("code") or ""), " ".join(str(e.get("message") or "").split())[:300]
 
 
-def _explain(status: int, code: str, message: str, account: str, resource_group: str) -> str:
-    from configgen.secrets import redact
+def _explain(
+    status: int, code: str, message: str, account: str | None, resource_group: str | None, location: str | None = None
+) -> str:
+    from configgen.secrets import scrub
 
-    said = f" ({code}: {redact(message)})" if code or message else ""
+    # ARM's text is a remote end's: redacted, control characters escaped.
+    said = f" ({scrub(code)}: {scrub(message)})" if code or message else ""
+    if location is not None and status == 403:
+        return (
+            f"HTTP 403: not allowed to list the models of {location}{said}; the identity needs "
+            "Microsoft.CognitiveServices/locations/models/read on the subscription (e.g. the Reader role)"
+        )
+    if location is not None and status == 404:
+        return f"HTTP 404: no location {location} for Microsoft.CognitiveServices{said}; check the name (e.g. eastus)"
     if status == 401:
         return (
             f"HTTP 401: the token was refused{said}; get a fresh one with "

@@ -136,18 +136,15 @@ def _azure(project: Project, refs: list[str], topo: Topology, _ident: _Ids) -> N
         res = project.resources.get(res_name)
         if res is None:
             continue  # an unknown reference is a validation error, reported elsewhere
-        where = f"{res.region}, private endpoint" if res.private_endpoint else res.region
+        region = res.region or "region not stated"
+        where = f"{region}, private endpoint" if res.private_endpoint else region
         nodes = []
         for dep_name in deps:
             dep = res.deployments.get(dep_name)
             if dep is None:
                 continue
-            nodes.append(
-                Node(
-                    _ident("dep", f"{res_name}/{dep_name}"),
-                    (dep_name, f"{dep.model} {dep.version}", f"{dep.sku} x{dep.capacity}"),
-                )
-            )
+            size = f"{dep.sku} x{dep.capacity}" if dep.capacity else f"{dep.sku}, capacity not stated"
+            nodes.append(Node(_ident("dep", f"{res_name}/{dep_name}"), (dep_name, f"{dep.model} {dep.version}", size)))
         topo.clusters.append(Cluster(_ident("res", res_name), f"Azure OpenAI {res_name} ({where})", nodes))
 
 

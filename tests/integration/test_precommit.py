@@ -43,7 +43,7 @@ def test_hooks_file_names_real_commands_and_the_right_files() -> None:
     from configgen.cli.main import cli
 
     hooks = _hooks()
-    assert set(hooks) == {"configgen-validate", "configgen-check"}
+    assert set(hooks) == {"configgen", "configgen-validate", "configgen-check"}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'configgen = "configgen.__main__:main"' in pyproject  # the console script pre-commit's venv gets
     for hook in hooks.values():
@@ -55,6 +55,9 @@ def test_hooks_file_names_real_commands_and_the_right_files() -> None:
         assert result.exit_code == 0, result.output
     assert hooks["configgen-check"]["entry"] == "configgen render --check"
     assert hooks["configgen-check"]["pass_filenames"] is False
+    # the one-process hook: both checks, the validate hook's files, run on every commit like the check hook
+    assert hooks["configgen"]["entry"] == "configgen validate --check-render"
+    assert hooks["configgen"]["files"] == hooks["configgen-validate"]["files"] and hooks["configgen"]["always_run"]
     pattern = re.compile(str(hooks["configgen-validate"]["files"]))
     for name in ["configgen.yaml", "infra/configgen.yml", "litellm.config.yaml", "deploy/prod/server/.env",
                  "server/.env.production", "nginx/litellm.conf", "haproxy/litellm.cfg", "azure/loadbalancer.bicep"]:
@@ -121,6 +124,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Repo]:
         "    hooks:\n"
         f"      - id: configgen-validate\n        args: [{ARGS}]\n"
         f"      - id: configgen-check\n        args: [prod, {ARGS}]\n"
+        f"      - id: configgen\n        args: [{ARGS}]\n"
     )
     r = Repo(work, base / "home")
     r.write(".pre-commit-config.yaml", config)
@@ -169,3 +173,29 @@ def test_validate_passes_clean_files_and_reports_located_errors(repo: Repo) -> N
     repo.write("notes.txt", "not a config\n")
     result = repo.run("configgen-validate", "--files", "notes.txt")
     assert "(no files to check)Skipped" in result.stdout.replace(".", "")
+
+
+@pytest.mark.integration
+def test_the_one_process_hook_validates_and_checks_the_render(repo: Repo) -> None:
+    for leftover in ("litellm.config.yaml", "notes.txt"):  # from the validate hook's test
+        if (repo.path / leftover).exists():
+            _git(repo.path, "rm", "-q", "-f", leftover)
+    subprocess.run([sys.executable, "-m", "configgen", "render", "--all", *AS_OF], cwd=repo.path, check=True,
+                   capture_output=True)
+    _git(repo.path, "add", "deploy")
+    result = repo.run("configgen", "--all-files")
+    assert result.returncode == 0, result.stdout
+    assert "configgen validate + render --check" in result.stdout and "Passed" in result.stdout
+    (repo.path / "deploy" / "prod" / "litellm.config.yaml").unlink()
+    _git(repo.path, "add", "-A", "deploy")
+    result = repo.run("configgen", "--all-files")
+    assert result.returncode == 1 and "missing  deploy/prod/litellm.config.yaml" in result.stdout
+    assert "run `configgen render --all`" in result.stdout
+    subprocess.run([sys.executable, "-m", "configgen", "render", "prod", *AS_OF], cwd=repo.path, check=True,
+                   capture_output=True)
+    _git(repo.path, "add", "deploy")
+    repo.write("litellm.config.yaml", "model_list:\n  - model_name: gpt-4\n    litellm_params:\n"
+               "      model: gpt-4o\n      api_key: sk-abcdefghijklmnop1234\n")
+    result = repo.run("configgen", "--files", "litellm.config.yaml")
+    assert result.returncode == 1 and re.search(r"litellm\.config\.yaml:\d+:\d+: error: ", result.stdout)
+    _git(repo.path, "rm", "-q", "-f", "litellm.config.yaml")

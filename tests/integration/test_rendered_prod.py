@@ -1,10 +1,10 @@
 """The example's prod environment, rendered by configgen and run by the real LiteLLM proxy.
 
 Only what no machine here can reach is changed before rendering: each Azure resource's endpoint
-points at its own local fake Azure OpenAI, the Entra-authenticated resource uses a key (a token
-fetch would need login.microsoftonline.com), the instances and Redis are on 127.0.0.1, and the
-balancer is left out (the balancers have their own end-to-end test). The client knows nothing but
-the rendered server/.env.
+points at its own local fake Azure OpenAI, the resources use keys (the managed identity the example
+uses is proven by tests/integration/test_managed_identity.py, in a loopback-only namespace), the
+instances and Redis are on 127.0.0.1, and the balancer is left out (the balancers have their own
+end-to-end test). The client knows nothing but the rendered server/.env.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A fake Azure Resource Manager on 127.0.0.1 serving `Deployments_List` the way ARM does.
+"""A fake Azure Resource Manager on 127.0.0.1 serving `Deployments_List`, `Models_List` (a location's
+models) and `AccountModels_List` the way ARM does.
 
 Real-shaped answers (Azure/azure-rest-api-specs, Microsoft.CognitiveServices `DeploymentListResult`
 and ARM's `{"error": {"code", "message"}}` bodies): pages of `page_size` linked by `nextLink` (an
@@ -21,7 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 
 _PATH = re.compile(
     r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/Microsoft\.CognitiveServices/"
-    r"accounts/(?P<account>[^/]+)/deployments$"
+    r"accounts/(?P<account>[^/]+)/(?P<what>deployments|models)$"
+)
+_LOCATION_MODELS = re.compile(
+    r"^/subscriptions/(?P<sub>[^/]+)/providers/Microsoft\.CognitiveServices/locations/(?P<location>[^/]+)/models$"
 )
 
 
@@ -30,6 +34,10 @@ class FakeArm:
     token: str
     #: (subscription, resource group, account) -> deployments
     accounts: dict[tuple[str, str, str], list[dict[str, Any]]]
+    #: (subscription, location) -> Models_List items ({"kind", "skuName", "model": {...}})
+    locations: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    #: (subscription, resource group, account) -> AccountModels_List items (the model objects)
+    account_models: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
     page_size: int = 2
     forbidden_token: str = "token-without-rights"
     throttle: int = 0
@@ -60,8 +68,22 @@ class FakeArm:
             )
         if auth != f"Bearer {self.token}":
             return 401, {}, _error("InvalidAuthenticationToken", "The access token is invalid.")
+        if "api-version" not in query:
+            return 400, {}, _error("MissingApiVersionParameter", "The api-version query parameter is required.")
+        loc = _LOCATION_MODELS.match(parts.path)
+        if loc is not None:
+            lkey = (loc.group("sub"), loc.group("location"))
+            if lkey not in self.locations:
+                return (
+                    404,
+                    {},
+                    _error("LocationNotAvailableForResourceType",
+                           f"The provided location '{lkey[1]}' is not available for resource type "
+                           "'Microsoft.CognitiveServices/locations/models'."),
+                )
+            return 200, {}, self._page(self.locations[lkey], parts.path, query)
         m = _PATH.match(parts.path)
-        if m is None or "api-version" not in query:
+        if m is None:
             return 400, {}, _error("InvalidRequest", "unsupported request")
         key = (m.group("sub"), m.group("rg"), m.group("account"))
         if key not in self.accounts:
@@ -74,14 +96,17 @@ class FakeArm:
                     f"'{key[1]}' was not found.",
                 ),
             )
-        items = self.accounts[key]
+        items = self.account_models.get(key, []) if m.group("what") == "models" else self.accounts[key]
+        return 200, {}, self._page(items, parts.path, query)
+
+    def _page(self, items: list[dict[str, Any]], path: str, query: dict[str, list[str]]) -> dict[str, Any]:
         start = int(query.get("$skipToken", ["0"])[0])
         body: dict[str, Any] = {"value": items[start : start + self.page_size]}
         if start + self.page_size < len(items):
             body["nextLink"] = (
-                f"{self.url}{parts.path}?api-version={query['api-version'][0]}&$skipToken={start + self.page_size}"
+                f"{self.url}{path}?api-version={query['api-version'][0]}&$skipToken={start + self.page_size}"
             )
-        return 200, {}, body
+        return body
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -96,18 +96,61 @@ def test_unknown_api_version_suggests_the_closest() -> None:
 
 
 def test_retirement_depends_on_sku() -> None:
+    from configgen.knowledge.azure_catalog import load_catalog
+    from configgen.model.catalog_extension import CatalogExtension
+
     load_all()
-    ids = {"azure-model-retired", "azure-model-retiring"}
+    ext = CatalogExtension.model_validate(
+        {"models": {"gpt-x": {"source": "test", "versions": [
+            {"version": "1", "retirement_standard": "2026-03-31", "retirement_other": "2026-10-01"}]}}}
+    )
+    cat = ext.apply(load_catalog())
+    ids = {"azure-model-retired", "azure-model-retired-per-table", "azure-model-retiring"}
     on = dt.date(2026, 5, 1)  # after the Standard date (2026-03-31), before the others (2026-10-01)
 
-    def rules_for(**kw: object) -> list[str]:
-        use = _use(model="gpt-4o", model_version="2024-08-06", **kw)
-        use = use._replace(as_of=on)
-        return [f.rule for f in run_rules("azure", use, only=ids)]
+    def rules_for(**kw: object) -> list[tuple[str, str]]:
+        use = _use(model="gpt-x", model_version="1", **kw)._replace(as_of=on, catalog=cat)
+        return [(f.rule, f.severity.value) for f in run_rules("azure", use, only=ids)]
 
-    assert rules_for(sku="Standard") == ["azure-model-retired"]
+    # The bundled table alone never makes a retirement an error.
+    assert rules_for(sku="Standard") == [("azure-model-retired-per-table", "warning")]
     assert rules_for(sku="GlobalStandard") == []
-    assert rules_for() == ["azure-model-retiring"]
+    assert rules_for() == [("azure-model-retiring", "warning")]
+
+
+def test_table_dates_of_the_2026_09_02_schedule() -> None:
+    """The six most deployed versions are not retired on 2026-12-01; gpt-5 warns with its date."""
+    load_all()
+    on = dt.date(2026, 12, 1)
+    lifecycle = {"azure-model-retired", "azure-model-retired-per-table", "azure-model-retiring"}
+    for model, version in [
+        ("gpt-4.1", "2025-04-14"), ("gpt-4.1-mini", "2025-04-14"), ("gpt-4.1-nano", "2025-04-14"),
+        ("gpt-4o", "2024-08-06"), ("gpt-4o", "2024-11-20"), ("gpt-4o-mini", "2024-07-18"),
+    ]:
+        use = _use(model=model, model_version=version)._replace(as_of=on)
+        assert run_rules("azure", use, only=lifecycle) == [], (model, version)
+    [f] = run_rules("azure", _use(model="gpt-5", model_version="2025-08-07")._replace(as_of=on), only=lifecycle)
+    assert (f.rule, f.severity.value) == ("azure-model-retiring", "warning") and "2027-02-09" in f.message
+
+
+def test_table_retirement_is_a_warning_naming_the_edition_and_how_to_confirm() -> None:
+    load_all()
+    use = _use(model="gpt-4o", model_version="2024-05-13")._replace(as_of=dt.date(2026, 12, 1))
+    [f] = run_rules("azure", use, only={"azure-model-retired", "azure-model-retired-per-table"})
+    assert f.severity.value == "warning" and "2026-10-01" in f.message and "2026-09-02" in f.message
+    assert "configgen catalog fetch" in f.hint and "gpt-5.1" in f.hint
+
+
+def test_replacement_hint_never_names_a_retired_model() -> None:
+    """o3-mini's table replacement o4-mini is retired itself (2026-10-16): the hint does not name it."""
+    load_all()
+    use = _use(model="o3-mini", model_version="2025-01-31")._replace(as_of=dt.date(2026, 12, 1))
+    [f] = run_rules("azure", use, only={"azure-model-retired-per-table"})
+    assert "o4-mini" not in f.hint
+    # gpt-5-chat -> gpt-chat-latest, whose versions all retire by 2026-12-02
+    use = _use(model="gpt-5-chat", model_version="2025-08-07")._replace(as_of=dt.date(2026, 12, 3))
+    [f] = run_rules("azure", use, only={"azure-model-retired-per-table"})
+    assert "gpt-chat-latest" not in f.hint
 
 
 def test_capacity_bounds_tpm_and_rpm() -> None:

@@ -33,7 +33,6 @@ CASES: dict[str, tuple[int, str, str, list[tuple[int, int, str]]]] = {
     "balancer-kind-typo": (97, "kind: haproxy", "kind: ha-proxy", [(97, 13, "schema-value")]),
     "endpoint-with-openai-path": (22, "openai.azure.com", "openai.azure.com/openai",
                                   [(22, 15, "azure-endpoint-openai-suffix")]),
-    "retired-model": (47, "model: gpt-5.1", "model: gpt-4o", [(48, 18, "azure-model-retired")]),
     "deployment-name-with-space": (28, "gpt-51:", '"gpt 51":', [(28, 7, "schema-value")]),
     "redis-port-as-string": (111, "port: 6380", 'port: "6380"', [(111, 39, "schema-type")]),
     "tls-cert-path-injection": (120, "/etc/nginx/tls/litellm.crt", '"/etc/nginx/tls/litellm.crt;\\n  include /etc/passwd"',

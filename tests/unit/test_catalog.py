@@ -83,8 +83,8 @@ def test_model_minimum_api_version() -> None:
 def test_retirement_per_sku_class() -> None:
     mv = load_catalog().model_version("gpt-4o", "2024-08-06")
     assert mv is not None
-    assert mv.retirement.date_for("standard") == dt.date(2026, 3, 31)
-    assert mv.retirement.date_for("other") == dt.date(2026, 10, 1)
+    # The schedule of 2026-09-02 gives one date for every SKU.
+    assert mv.retirement.date_for("standard") == mv.retirement.date_for("other") == dt.date(2027, 4, 14)
     assert mv.replacement == "gpt-5.1"
     assert load_catalog().model_version("gpt-35-turbo", "0613").retirement.retired  # type: ignore[union-attr]
 

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from configgen.cli.main import main
+from configgen.cli.main import cli, main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
@@ -130,13 +131,13 @@ def test_lazy_command_table_matches_the_modules() -> None:
     from configgen import cli
     from configgen.cli.main import LAZY_COMMANDS
 
-    # configgen/cli/ holds the group (main), the shared options, and one module per lazy command.
-    modules = {m.name for m in pkgutil.iter_modules(cli.__path__)} - {"main", "options"}
+    # configgen/cli/ holds the group (main), the shared options, the terminal report, and one module per lazy command.
+    modules = {m.name for m in pkgutil.iter_modules(cli.__path__)} - {"main", "options", "terminal"}
     assert {module for module, _ in LAZY_COMMANDS.values()} == modules
     for name, (module, help_text) in LAZY_COMMANDS.items():
         command = importlib.import_module(f"configgen.cli.{module}").command
         assert command.name == name
-        assert command.get_short_help_str(limit=80) == help_text
+        assert command.short_help == help_text
 
 
 def test_add_command_offers_exactly_the_model_skus() -> None:
@@ -200,3 +201,77 @@ def test_a_bad_as_of_date_is_a_usage_error_everywhere(args: list[str], capsys: p
     assert main([*args, "--as-of", "2026-13-01"]) == 2
     assert "'2026-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
     assert not Path("never-written.yaml").exists()
+
+
+def _project_tree(tmp_path: Path) -> Path:
+    import shutil
+
+    (tmp_path / "repo" / "app" / "src").mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    shutil.copy(ROOT / "examples" / "chatsheetai" / "configgen.yaml", tmp_path / "repo" / "configgen.yaml")
+    return tmp_path / "repo"
+
+
+def test_project_option_works_before_the_command(tmp_path: Path) -> None:
+    repo = _project_tree(tmp_path)
+    project = str(repo / "configgen.yaml")
+    for args in (["-p", project, "validate"], ["validate", "-p", project], ["--project", project, "explain", "dev", "app.mode"]):
+        result = CliRunner().invoke(cli, [*args, "--as-of", "2026-11-27"] if args[-1] == "validate" else args)
+        assert result.exit_code == 0, (args, result.output)
+    result = CliRunner().invoke(cli, ["-p", str(tmp_path / "none.yaml"), "validate"])
+    assert result.exit_code == 2 and "none.yaml" in result.output
+
+
+def test_the_project_file_is_found_walking_up_within_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from configgen.model.load import find_project_file
+
+    repo = _project_tree(tmp_path)
+    monkeypatch.delenv("CONFIGGEN_PROJECT", raising=False)
+    assert find_project_file(None, repo / "app" / "src") == repo / "configgen.yaml"
+    # not past the top of the repository: a project above it belongs to something else
+    (repo / "configgen.yaml").rename(tmp_path / "configgen.yaml")
+    assert find_project_file(None, repo / "app") == repo / "app" / "configgen.yaml"
+    (tmp_path / "configgen.yaml").rename(repo / "configgen.yaml")
+    monkeypatch.chdir(repo / "app" / "src")
+    result = CliRunner().invoke(cli, ["validate", "--as-of", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+
+
+def test_configgen_project_names_the_project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _project_tree(tmp_path)
+    (repo / "configgen.yaml").rename(repo / "llm.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CONFIGGEN_PROJECT", str(repo / "llm.yaml"))
+    result = CliRunner().invoke(cli, ["validate", "--as-of", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["-p", str(tmp_path / "other.yaml"), "validate"])  # -p wins
+    assert result.exit_code == 2 and "other.yaml" in result.output
+
+
+@pytest.mark.parametrize(("group", "n"), [((), 13), (("add",), 4), (("inventory",), 1), (("catalog",), 3)])
+def test_help_summaries_are_whole_sentences(group: tuple[str, ...], n: int) -> None:
+    out = CliRunner().invoke(cli, [*group, "--help"], terminal_width=80).output
+    rows: dict[str, str] = {}
+    name = ""
+    for line in out.split("Commands:\n", 1)[1].splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name, _, summary = line.strip().partition(" ")
+            rows[name] = summary.strip()
+        elif name:
+            rows[name] += " " + line.strip()
+    assert len(rows) == n
+    for name, summary in rows.items():
+        assert summary.endswith(".") and "..." not in summary, (name, summary)
+
+
+def test_validate_check_render_reports_drift_in_the_same_run(tmp_path: Path) -> None:
+    repo = _project_tree(tmp_path)
+    project = str(repo / "configgen.yaml")
+    args = ["validate", "-p", project, "--check-render", "--as-of", "2026-11-27"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "missing  " in result.output and "configgen render --all" in result.output
+    assert "0 error(s)" in result.output  # the validation report came first
+    assert CliRunner().invoke(cli, ["render", "--all", "-p", project, "--as-of", "2026-11-27"]).exit_code == 0
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "missing" not in result.output and "differs" not in result.output

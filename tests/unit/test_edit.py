@@ -53,6 +53,8 @@ def test_noop_round_trip_is_byte_identical(project: Path) -> None:
         "a:\n    b:\n        - x\n        - y\n    c: null  # keep\n",
         "a:\n  b:\n  - x\n  - 'y'\n  c: ~\n",
         "# top\nkey: \"2024-10-21\"\nlist: [1, 2]   # flow\n\n\nother: {x: 1}\n",
+        "a:\n  b:\n  c: null\n  d:\n  e: ~\n",
+        "a: null\nb: null\nc:  # empty on purpose\nd: [x]\n",
     ],
 )
 def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:
@@ -61,8 +63,9 @@ def test_layouts_survive_a_round_trip(tmp_path: Path, text: str) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(text, encoding="utf-8")
     doc = load(path)
-    # `~` is the one spelling of null we normalise (to `null`)
-    assert Document(path, text, doc.tree, detect_layout(text)).dump() == text.replace("~", "null")
+    # every null keeps its spelling (`null`, `~` or nothing), the file's usual one for new nulls
+    assert Document(path, text, doc.tree, detect_layout(text)).dump() == text
+    assert doc.dump() == text
 
 
 def test_add_deployment_alias_environment_resource_keep_comments_and_layout(project: Path) -> None:
@@ -156,7 +159,9 @@ def test_init_with_flags_writes_a_valid_project_and_the_schema(tmp_path: Path) -
 
 def test_init_prompts_read_answers_from_a_pipe(tmp_path: Path) -> None:
     path = tmp_path / "configgen.yaml"
-    answers = "\n".join(["pipe", "pipe-res", "", "westeurope", "", "", "chat51", "", "20", "", "KEY_VAR", "", "qa"])
+    answers = "\n".join(
+        ["pipe", "pipe-res", "", "westeurope", "api_key", "KEY_VAR", "", "", "", "chat51", "", "20", "", "", "qa"]
+    )
     code, out = _invoke("init", "-p", str(path), "--no-schema", "--as-of", AS_OF, input=answers + "\n")
     assert code == 0, out
     assert "Project name" in out and "Azure region" in out
@@ -180,3 +185,61 @@ def test_init_never_overwrites_without_force_and_rejects_bad_values(tmp_path: Pa
     assert path.read_text(encoding="utf-8") == "# mine\n"
     code, _ = _invoke("init", "-p", str(path), "--yes", "--force", "--as-of", AS_OF)
     assert code == 0 and load_project(path).ok
+
+
+@pytest.mark.parametrize(("spelling", "quote"), [("null", '"'), ("~", "'"), ("", '"')])
+def test_an_edit_writes_new_values_the_way_the_file_writes_them(tmp_path: Path, spelling: str, quote: str) -> None:
+    path = tmp_path / "configgen.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace('"', quote)
+    text = text.replace(": null", f": {spelling}".rstrip())
+    assert text.count(f": {spelling}".rstrip() + "\n") >= 2
+    path.write_text(text, encoding="utf-8")
+    code, out = _invoke("add", "environment", "qa", "-p", str(path), "--as-of", AS_OF)
+    assert code == 0, out
+    code, out = _invoke("add", "deployment", "chatsheet-dev", "mini", "--model", "gpt-5-mini", "--version",
+                        "2025-08-07", "-p", str(path), "--as-of", AS_OF)
+    assert code == 0, out
+    after = path.read_text(encoding="utf-8")
+    added = _added_lines(text, after)
+    assert f"  qa: {spelling}".rstrip() in added
+    assert f"        version: {quote}2025-08-07{quote}" in added
+
+
+def test_interactive_init_checks_each_answer_and_asks_again(tmp_path: Path) -> None:
+    path = tmp_path / "configgen.yaml"
+    # A resource name Azure refuses, a SKU that does not exist, a capacity of 0: each asked again, nothing lost.
+    answers = ["pipe", "-bad-", "pipe-res", "", "", "", "", "", "", "", "Premium", "Standard", "0", "20", "",
+               "least-busy", ""]
+    code, out = _invoke("init", "-p", str(path), "--no-schema", "--as-of", AS_OF, input="\n".join(answers) + "\n")
+    assert code == 0, out
+    assert out.count("Azure OpenAI resource name") == 2 and "-bad- will not do" in out
+    assert "(entra, api_key)" in out and "simple-shuffle, least-busy" in out and "GlobalStandard, " in out
+    loaded = load_project(path)
+    assert loaded.ok and loaded.project is not None
+    res = loaded.project.resources["pipe-res"]
+    assert res.auth.type == "entra"  # the default of `configgen add resource` too
+    assert (res.deployments["gpt-51"].sku, res.deployments["gpt-51"].capacity) == ("Standard", 20)
+    assert "    routing_strategy: least-busy\n" in path.read_text()
+
+
+def test_refused_findings_point_at_the_file_on_disk_or_say_where_they_are(tmp_path: Path) -> None:
+    from configgen.findings import Finding, Severity
+    from configgen.tools.authoring.edit import AS_WRITTEN, locate_on_disk
+
+    path = tmp_path / "configgen.yaml"
+    disk = "version: 1\nname: shop\n\nresources:\n  a:\n    endpoint: https://a.openai.azure.com\n"
+    new = "version: 1\nname: shop\nextra:\n  x: 1\nresources:\n  a:\n    endpoint: https://a.openai.azure.com\n"
+    at_existing = Finding("r", Severity.ERROR, "bad endpoint", "", str(path), 7, 15, ("resources", "a", "endpoint"))
+    at_new = Finding("r", Severity.ERROR, "bad extra", "", str(path), 4, 6, ("extra", "x"))
+    moved, unwritten = locate_on_disk([at_existing, at_new], new, path, disk)
+    assert (moved.line, moved.column) == (6, 15)  # the same key, where it is in the file on disk
+    assert (unwritten.line, unwritten.column) == (0, 0)
+    assert unwritten.message == f"bad extra (line 4 {AS_WRITTEN})"
+
+
+def test_a_refused_add_says_where_its_errors_are(project: Path) -> None:
+    before = project.read_text(encoding="utf-8")
+    code, out = _invoke("add", "alias", "foo", "-d", "nope/x", "-p", str(project), "--as-of", AS_OF)
+    assert code == 1 and "project-unknown-deployment" in out
+    assert f"{project}: error: " in out and "in the file as it would be written" in out
+    assert project.read_text(encoding="utf-8") == before

@@ -180,7 +180,7 @@ def test_completion_reads_the_project_option_and_never_fails(
     loaded: LoadedProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    (elsewhere / ".git").mkdir(parents=True)  # another repository: the project above it is not its own
     assert _complete("graph ", elsewhere, monkeypatch) == []
     assert _complete(f"graph -p {loaded.path} ", elsewhere, monkeypatch) == ["dev", "prod"]
     (elsewhere / "configgen.yaml").write_text("environments: [not, a, mapping\n", encoding="utf-8")

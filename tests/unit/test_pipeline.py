@@ -126,7 +126,9 @@ def _templated_project(tmp_path: Path, name: str, body: str) -> Path:
 
 def test_validate_rechecks_what_a_project_template_writes(tmp_path: Path) -> None:
     builtin = (ROOT / "configgen" / "render" / "templates" / "litellm.config.yaml.j2").read_text()
-    body = builtin + "\nenvironment_variables:\n  LEAKED: {{ 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789AB'|yaml_str }}\n"
+    key = "{{ 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789AB'|yaml_str }}"
+    leak = f"credential_list:\n  - credential_name: leaked\n    credential_values:\n      api_key: {key}\n"
+    body = builtin + "\n" + leak
     project = _templated_project(tmp_path, "litellm.config.yaml.j2", body)
     found = [f for f in app.validate_project_file(project, AS_OF).findings if f.severity is Severity.ERROR]
     assert any(f.rule == "litellm-inline-secret" and "(rendered)" in f.file for f in found), found

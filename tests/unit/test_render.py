@@ -121,18 +121,14 @@ def test_litellm_config_says_what_litellm_needs(tmp_path: Path) -> None:
     assert params["model"] == "azure/gpt-51"
     assert params["api_base"] == "https://chatsheet-prod-eastus2.openai.azure.com"
     assert params["api_version"] == "2025-04-01-preview"
-    assert params["api_key"] == "os.environ/AZURE_OPENAI_API_KEY_EASTUS2"
+    # prod's private-endpoint resources use the proxy hosts' managed identity: no credential per deployment.
+    assert not {"api_key", "tenant_id", "client_id", "client_secret"} & set(params)
+    assert config["litellm_settings"]["enable_azure_ad_token_refresh"] is True
+    assert config["environment_variables"] == {"AZURE_CREDENTIAL": "DeploymentIdentityCredential"}
     assert first["model_info"] == {
         "id": "prod:gpt-4:chatsheet-prod-eastus2/gpt-51",
         "base_model": "azure/gpt-5.1-2025-11-13",
     }
-    entra = config["model_list"][1]["litellm_params"]
-    assert {k: entra[k] for k in ("tenant_id", "client_id", "client_secret")} == {
-        "tenant_id": "os.environ/AZURE_TENANT_ID",
-        "client_id": "os.environ/AZURE_CLIENT_ID",
-        "client_secret": "os.environ/AZURE_CLIENT_SECRET",
-    }
-    assert "api_key" not in entra
     assert config["general_settings"] == {"master_key": "os.environ/LITELLM_MASTER_KEY"}
     router = config["router_settings"]
     assert router["fallbacks"] == [{"gpt-4": ["gpt-4-spillover"]}]
@@ -150,7 +146,7 @@ def test_app_env_points_at_the_balancer(tmp_path: Path) -> None:
     env = dotenv_values(tmp_path / "server" / ".env")
     assert env == {"LITELLM_API_BASE": "http://litellm.staging.chatsheet.internal:8080", "LITELLM_MODEL": "gpt-4"}
     example = dotenv_values(tmp_path / "server" / ".env.example")
-    assert set(example) >= {"LITELLM_API_KEY", "LITELLM_MASTER_KEY", "AZURE_OPENAI_API_KEY_EASTUS2", "REDIS_PASSWORD"}
+    assert set(example) >= {"LITELLM_API_KEY", "LITELLM_MASTER_KEY", "REDIS_PASSWORD"}
     assert all(v == "" for v in example.values())
 
 

@@ -62,7 +62,7 @@ def test_schema_has_id_title_descriptions_and_examples() -> None:
     [
         (lambda d: d["environments"]["prod"]["proxy"].update(routing_stratgy="least-busy"), "$.environments.prod"),
         (lambda d: d["defaults"]["proxy"].update(num_retries="two"), "$.defaults.proxy"),
-        (lambda d: d["resources"]["chatsheet-dev"].update(region=None), "$.resources['chatsheet-dev'].region"),
+        (lambda d: d["resources"]["chatsheet-dev"].update(endpoint=None), "$.resources['chatsheet-dev'].endpoint"),
         (lambda d: d["resources"].update({"bad name!": d["resources"]["chatsheet-dev"]}), "$.resources"),
         (lambda d: d.update(extra=1), "$"),
         (lambda d: d.pop("resources"), "$"),

@@ -60,8 +60,16 @@ def api_version_is_model_version(use: AzureUse) -> Iterator[Finding]:
             Severity.ERROR,
             use.api_version,
             f"api_version {v!r} is a model version, not an Azure OpenAI api-version",
-            f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}") and use an api-version '
-            f"such as {cat.latest_ga()!r}",
+            (
+                "the model version belongs in the deployment's `version:`"
+                if use.in_project
+                else f'put the model version in model_info.base_model (e.g. "azure/gpt-4o-{v}")'
+            )
+            + " and use api_version: "
+            + cat.recommended_api_version(
+                use.model.value if isinstance(use.model.value, str) else None,
+                use.model_version.value if isinstance(use.model_version.value, str) else None,
+            ),
         )
 
 
@@ -81,8 +89,13 @@ def api_version_unknown(use: AzureUse) -> Iterator[Finding]:
     cat = use.get_catalog()
     if cat.is_known_api_version(v) or cat.looks_like_model_version(v.strip()):
         return
-    best = did_you_mean(v, cat.api_version_names())
-    hint = f"did you mean {best!r}?" if best else f"the latest GA api-version is {cat.latest_ga()!r}"
+    # Only versions the deployment's model answers on are worth suggesting.
+    mins = _model_mins(use, cat)
+    names = [n for n in cat.api_version_names() if all(cat.supports(n, m) for m in mins)]
+    if not mins and _needs_preview(use, cat):
+        names = sorted(cat.v1_aliases)
+    best = did_you_mean(v, names)
+    hint = f"did you mean {best!r}?" if best else f"use api_version: {_recommended(use, cat)}"
     if v != v.strip() and cat.is_known_api_version(v.strip()):
         hint = "remove the surrounding spaces"
     yield use.finding(
@@ -174,8 +187,29 @@ def api_version_too_old_for_feature(use: AzureUse) -> Iterator[Finding]:
                 Severity.ERROR,
                 use.params[param],
                 f"{label} needs api_version {need.describe()} or later; {v!r} does not have it",
-                f'use api_version: "{need.oldest()}" or newer',
+                f"use api_version: {_recommended(use, cat)}"
+                if _needs_preview(use, cat)
+                else f'use api_version: "{need.oldest()}" or newer',
             )
+
+
+def _model_mins(use: AzureUse, cat: Any) -> list[Any]:
+    """The recorded api-version minimums of the deployment's model (its version's, else every version's)."""
+    if not isinstance(use.model.value, str):
+        return []
+    model = cat.model(use.model.value)
+    if model is None:
+        return []
+    version = model.version(use.model_version.value) if isinstance(use.model_version.value, str) else None
+    return [c.min_api for c in ([version] if version is not None else list(model.versions)) if c.min_api]
+
+
+def _recommended(use: AzureUse, cat: Any) -> str:
+    """An api-version to suggest, never below the deployment's model's own minimum."""
+    model = use.model.value if isinstance(use.model.value, str) else None
+    version = use.model_version.value if isinstance(use.model_version.value, str) else None
+    recommended: str = cat.recommended_api_version(model, version)
+    return recommended
 
 
 def _needs_preview(use: AzureUse, cat: Any) -> bool:
@@ -187,7 +221,8 @@ def _needs_preview(use: AzureUse, cat: Any) -> bool:
         return False
     version = model.version(use.model_version.value) if isinstance(use.model_version.value, str) else None
     mins = [c.min_api for c in ([version] if version is not None else list(model.versions)) if c.min_api]
-    return bool(mins) and all(m.ga is None for m in mins)
+    # A reasoning model whose minimum is not recorded: do not advise a GA version it may not answer on.
+    return (bool(mins) and all(m.ga is None for m in mins)) or (not mins and model.kind == "reasoning")
 
 
 @rule("azure-api-version-preview", Severity.INFO, "api_version is a dated preview", "azure")

@@ -56,7 +56,7 @@ def endpoint_host(use: AzureUse) -> Iterator[Finding]:
         "azure-endpoint-host",
         Severity.WARNING,
         use.endpoint,
-        f"api_base host {u.hostname!r} is not an Azure OpenAI host",
+        f"{use.endpoint_key} host {u.hostname!r} is not an Azure OpenAI host",
         "expected https://<resource>"
         + " or https://<resource>".join(AZURE_OPENAI_HOST_SUFFIXES[:2])
         + " (ignore this for a gateway you run)",
@@ -84,8 +84,8 @@ def endpoint_scheme(use: AzureUse) -> Iterator[Finding]:
         "azure-endpoint-scheme",
         Severity.ERROR,
         use.endpoint,
-        f"api_base {text!r} has no http(s):// scheme: every request fails",
-        f"use api_base: https://{text.split('/', 1)[0]}",
+        f"{use.endpoint_key} {text!r} has no http(s):// scheme: every request fails",
+        f"use {use.endpoint_key}: https://{text.split('/', 1)[0]}",
     )
 
 
@@ -103,7 +103,7 @@ def endpoint_http(use: AzureUse) -> Iterator[Finding]:
         "azure-endpoint-http",
         Severity.ERROR,
         use.endpoint,
-        f"api_base {_root(u)!r} uses http:// for an Azure host",
+        f"{use.endpoint_key} {_root(u)!r} uses http:// for an Azure host",
         "use https://",
     )
 
@@ -137,9 +137,9 @@ def endpoint_openai_suffix(use: AzureUse) -> Iterator[Finding]:
             "azure-endpoint-openai-suffix",
             Severity.ERROR,
             use.endpoint,
-            f"api_base ends with /openai/v1 but api_version {version!r} is a dated version: requests go to "
+            f"{use.endpoint_key} ends with /openai/v1 but api_version {version!r} is a dated version: requests go to "
             "/openai/v1/openai/deployments/... and fail with 404",
-            f"use api_base: {_root(u)} (or api_version: v1 for the v1 API)",
+            f"use {use.endpoint_key}: {_root(u)} (or api_version: v1 for the v1 API)",
         )
         return
     if path != "/openai":
@@ -148,8 +148,8 @@ def endpoint_openai_suffix(use: AzureUse) -> Iterator[Finding]:
         "azure-endpoint-openai-suffix",
         Severity.ERROR,
         use.endpoint,
-        "api_base ends with /openai: requests go to /openai/openai/deployments/... and fail with 404",
-        f"use api_base: {_root(u)}",
+        f"{use.endpoint_key} ends with /openai: requests go to /openai/openai/deployments/... and fail with 404",
+        f"use {use.endpoint_key}: {_root(u)}",
     )
 
 
@@ -170,8 +170,9 @@ def endpoint_request_path(use: AzureUse) -> Iterator[Finding]:
             "azure-endpoint-request-path",
             Severity.ERROR,
             use.endpoint,
-            f"api_base contains a request path ({u.path}); LiteLLM adds the route itself",
-            f"use api_base: {_root(u)} and put the deployment name in model: azure/<deployment>",
+            f"{use.endpoint_key} contains a request path ({u.path}); LiteLLM adds the route itself",
+            f"use {use.endpoint_key}: {_root(u)}"
+            + ("" if use.in_project else " and put the deployment name in model: azure/<deployment>"),
         )
 
 
@@ -187,6 +188,6 @@ def endpoint_query(use: AzureUse) -> Iterator[Finding]:
         "azure-endpoint-query",
         Severity.ERROR,
         use.endpoint,
-        f"api_base has a query string ({u.query!r}); requests lose their path",
-        f"use api_base: {_root(u)} and set api_version separately",
+        f"{use.endpoint_key} has a query string ({u.query!r}); requests lose their path",
+        f"use {use.endpoint_key}: {_root(u)} and set api_version separately",
     )

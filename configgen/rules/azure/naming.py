@@ -38,10 +38,11 @@ def deployment_name_dot(use: AzureUse) -> Iterator[Finding]:
     """A `.` in the deployment name (e.g. `gpt-4.1`) is valid for Azure, but LiteLLM looks up cost and
     context window by deployment name when `model_info.base_model` is not set, and dotted names miss
     (FACTS.md; litellm/llms/azure/chat/gpt_reasoning_transformation.py maps names to `azure/<model>`).
-    Set `model_info.base_model`.
+    Set `model_info.base_model`. A project states `model` and `version`, and configgen renders the
+    `base_model` from them, so this is about LiteLLM configs only.
     """
     name = use.deployment.value
-    if not isinstance(name, str) or "." not in name or not _DEPLOYMENT.match(name):
+    if use.in_project or not isinstance(name, str) or "." not in name or not _DEPLOYMENT.match(name):
         return
     if use.model.present and use.model.path and use.model.path[-1] == "base_model":
         return

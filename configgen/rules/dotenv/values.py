@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
+from configgen.load.dotenv import statements
 from configgen.rules.registry import rule
 from configgen.rules.targets import DotenvTarget
 from configgen.secrets import secret_kind
@@ -36,7 +37,8 @@ def secret(target: DotenvTarget) -> Iterator[Finding]:
     get committed, copied into images and attached to tickets; prefer the process environment or a
     secret store, and if the file must hold it, keep it out of git and mode 0600. The proxy also
     loads the first `.env` in a parent directory of its installed package (FACTS.md), so an app
-    `.env` placed there leaks into the proxy.
+    `.env` placed there leaks into the proxy. Comments are checked too: a commented-out key is still
+    in the file and in its history.
     """
     doc = target.doc
     for entry in doc.entries:
@@ -50,6 +52,41 @@ def secret(target: DotenvTarget) -> Iterator[Finding]:
             f"`{entry.key}` holds {kind} in plain text",
             "set it in the process environment or a secret store; otherwise git-ignore this file and chmod 600 it",
             on_value=True,
+        )
+    yield from _comment_secrets(target)
+
+
+def _comment_secrets(target: DotenvTarget) -> Iterator[Finding]:
+    """A commented-out key is still a key in the file (`# old: AZURE_API_KEY=<32 hex>`): comments are
+    checked with the same shapes. Lines inside a binding (a multi-line quoted value) are not comments."""
+    doc = target.doc
+    inside: set[int] = set()
+    trailing: dict[int, tuple[int, str]] = {}
+    for st in statements(doc.text):
+        last = st.line + st.raw.count("\n")
+        inside.update(range(st.line, last + 1))
+        if st.key is not None and "#" in st.trailing:
+            raw_last = st.raw.rsplit("\n", 1)[-1]
+            trailing[last] = (len(raw_last) - len(st.trailing.lstrip()) + 1, st.trailing)
+    for number, line in enumerate(doc.text.splitlines(), 1):
+        if number in trailing:
+            column, text = trailing[number]
+        elif number not in inside and line.lstrip().startswith("#"):
+            column, text = len(line) - len(line.lstrip()) + 1, line.lstrip()
+        else:
+            continue
+        kind = secret_kind(text.lstrip("#"))
+        if kind is None:
+            continue
+        yield Finding(
+            "dotenv-secret",
+            Severity.WARNING,
+            f"a comment holds {kind} in plain text (commented out, it is still in the file and in git)",
+            "delete the line and rotate the key if the file was ever shared",
+            doc.file,
+            number,
+            column,
+            (),
         )
 
 

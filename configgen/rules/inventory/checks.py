@@ -180,7 +180,7 @@ def deployment_mismatch(t: Any) -> Iterator[Finding]:
             ("capacity", dep.capacity, d.capacity),
         ]
         for field_name, ours, theirs in pairs:
-            if theirs is not None and _differs(ours, theirs):
+            if theirs is not None and ours is not None and _differs(ours, theirs):
                 yield doc.finding(
                     "inventory-deployment-mismatch",
                     Severity.ERROR,

@@ -161,6 +161,23 @@ def azure_host(api_base: Any) -> bool:
     return bool(host) and azure_resource_from_host(host or "") is not None
 
 
+def v1_api_base(api_base: Any) -> bool:
+    """An Azure OpenAI api_base that already ends in the v1 API's route, ``https://R.openai.azure.com/openai/v1``."""
+    if not azure_host(api_base):
+        return False
+    path = urlsplit(str(api_base).strip()).path.rstrip("/")
+    return path.endswith("/openai/v1")
+
+
+def is_openai_v1_entry(lp: dict[str, Any]) -> bool:
+    """``model: openai/<deployment>`` with an Azure ``.../openai/v1`` api_base: Microsoft's documented way to
+    call the v1 API with an OpenAI client (Learn, api-version-lifecycle.md). LiteLLM's openai provider
+    posts to ``{api_base}/chat/completions`` with the deployment as the body's ``model``; no api-version."""
+    model = lp.get("model")
+    openai = (isinstance(model, str) and model.startswith("openai/")) or lp.get("custom_llm_provider") == "openai"
+    return openai and v1_api_base(lp.get("api_base"))
+
+
 def is_azure_entry(lp: dict[str, Any]) -> bool:
     """Azure by prefix, by ``custom_llm_provider``, or by its api_base host.
 

@@ -14,11 +14,13 @@ from configgen.rules.litellm.common import (
     credential_values,
     env_ref_name,
     is_azure_entry,
+    is_openai_v1_entry,
     is_served,
     litellm_params,
     model_entries,
     section,
     served_names,
+    v1_api_base,
 )
 from configgen.rules.registry import rule
 from configgen.rules.targets import LiteLLMTarget
@@ -38,12 +40,19 @@ def azure_prefix(target: LiteLLMTarget) -> Iterator[Finding]:
     the request goes to `<api_base>/chat/completions` with a Bearer header and Azure answers 404.
     Write `model: azure/<deployment-name>` (or set `custom_llm_provider: azure`). `azure_ai/` is
     Azure AI Foundry's own provider and is left alone. (FACTS.md, "Azure deployments need ...".)
+
+    Not reported: `model: openai/<deployment>` with `api_base: https://R.openai.azure.com/openai/v1`,
+    Microsoft's documented v1 pattern; LiteLLM's openai provider then posts to
+    `/openai/v1/chat/completions` with the deployment in the body's `model`, which Azure serves
+    (seen in the real proxy against a fake Azure, FACTS.md "v1 API in LiteLLM 1.110.2").
     """
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
         model = lp.get("model")
         if not isinstance(model, str) or env_ref_name(model) is not None or not azure_host(lp.get("api_base")):
+            continue
+        if is_openai_v1_entry(lp):
             continue
         if model.startswith(("azure/", "azure_ai/")) or lp.get("custom_llm_provider") in ("azure", "azure_ai"):
             continue
@@ -357,8 +366,10 @@ def api_version_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     doc = target.doc
     for path, entry in model_entries(doc):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp) or lp.get("api_version") is not None:
+        if not is_azure_entry(lp) or is_openai_v1_entry(lp) or lp.get("api_version") is not None:
             continue
+        if v1_api_base(lp.get("api_base")):
+            continue  # litellm-azure-v1-base-without-api-version: an error, not this warning
         cred = credential_values(doc, lp)
         if cred is not None and (not cred or cred.get("api_version") is not None):
             continue
@@ -368,8 +379,54 @@ def api_version_missing(target: LiteLLMTarget) -> Iterator[Finding]:
             (*path, "litellm_params"),
             f"Azure {_label(entry, path)} has no api_version: it follows LiteLLM's default, "
             "which changes between releases",
-            'add `api_version: "2024-10-21"` (latest GA) or the version your features need',
+            f"add `api_version: {_recommended(entry)}` or the version your features need",
             key=True,
+        )
+
+
+def _recommended(entry: dict[str, Any]) -> str:
+    """The api-version to suggest: never one older than the model's own minimum."""
+    from configgen.knowledge.azure_catalog import load_catalog
+    from configgen.rules.azure_uses import entry_model
+
+    cat = load_catalog()
+    return cat.recommended_api_version(*entry_model(entry))
+
+
+@rule(
+    "litellm-azure-v1-base-without-api-version",
+    Severity.ERROR,
+    "an azure/ deployment whose api_base ends in /openai/v1 but has no v1 api_version: every call is 404",
+    "litellm",
+)
+def azure_v1_base_without_api_version(target: LiteLLMTarget) -> Iterator[Finding]:
+    """`model: azure/...` with `api_base: https://R.openai.azure.com/openai/v1` and no `api_version`:
+    LiteLLM 1.110.2 falls back to its default `2025-02-01-preview` (`litellm/__init__.py`
+    `AZURE_DEFAULT_API_VERSION`), uses the AzureOpenAI client and builds
+    `/openai/v1/openai/deployments/<name>/chat/completions`, which Azure answers 404 (seen in the real
+    proxy against a fake Azure). (A dated api-version there is `azure-endpoint-openai-suffix`.) Only `api_version: "v1"`
+    (or `latest` / `preview`, `BaseAzureLLM.is_azure_v1_api_version`) selects the v1 client, which keeps
+    an api_base that already ends in `/openai/v1` (`litellm/litellm_core_utils/url_utils.py`
+    `ensure_api_route`).
+    """
+    doc = target.doc
+    for path, entry in model_entries(doc):
+        lp = litellm_params(entry)
+        if not is_azure_entry(lp) or is_openai_v1_entry(lp) or not v1_api_base(lp.get("api_base")):
+            continue
+        if lp.get("api_version") is not None:
+            continue  # a dated one is azure-endpoint-openai-suffix's
+        cred = credential_values(doc, lp)
+        if cred is not None and (not cred or cred.get("api_version") is not None):
+            continue
+        yield doc.finding(
+            "litellm-azure-v1-base-without-api-version",
+            Severity.ERROR,
+            (*path, "litellm_params", "api_base"),
+            f"{_label(entry, path)}: api_base ends in /openai/v1 but there is no api_version: LiteLLM calls "
+            "/openai/v1/openai/deployments/... and Azure answers 404",
+            'set `api_version: "v1"` (LiteLLM then keeps this api_base), or point api_base at the resource root '
+            "(https://<resource>.openai.azure.com) for a dated api-version",
         )
 
 

@@ -33,5 +33,19 @@ def inline_secret(t: ProjectTarget) -> Iterator[Finding]:
         if kind:
             yield t.doc.finding("project-inline-secret", Severity.ERROR, path,
                                 f"this value looks like a pasted secret ({kind})",
-                                "put it in an environment variable and reference the variable's name "
-                                "(e.g. `key_env: AZURE_OPENAI_API_KEY`); rotate the key if it was committed")
+                                f"put it in an environment variable and {_reference(path)}; "
+                                "rotate the key if it was committed")
+
+
+def _reference(path: tuple[str | int, ...]) -> str:
+    """How the project names a secret's variable at ``path``: the `*_env` key that exists there."""
+    parts = {p for p in path if isinstance(p, str)}
+    if "auth" in parts:
+        return "name it in the resource's auth (`key_env: AZURE_OPENAI_API_KEY`, or `client_secret_env:` for Entra ID)"
+    if "redis" in parts:
+        return "name it in `redis: {password_env: REDIS_PASSWORD}`"
+    if "proxy" in parts:
+        return "name it in `proxy: {master_key_env: LITELLM_MASTER_KEY}`"
+    if "app" in parts:
+        return "set it where the app runs, not in the project (the project names variables, never values)"
+    return "name the variable, not the value, in the key's `*_env` form"

@@ -1,76 +1,45 @@
 """Edit a project file in place without losing what people wrote: comments, key order, quotes, layout.
 
-Used by `configgen init` and `configgen add`. Every edit is a ruamel round trip: load, change the
-tree, dump, then *validate the new text exactly as `configgen validate` would* before anything is
-written. An edit that would add an error is refused with the findings; errors the file already had
-do not block unrelated edits. Writes are atomic (:mod:`configgen.write`) and keep the file mode.
+Used by `configgen init`, `configgen add` and the importers. Every edit is a round trip through
+:mod:`configgen.tools.authoring.roundtrip`: load, change the tree, dump, then *validate the new text
+exactly as `configgen validate` would* before anything is written. An edit that would add an error is
+refused with the findings, located in the file on disk where the value is already there, else "in the
+file as it would be written"; errors the file already had do not block unrelated edits. Writes are
+atomic (:mod:`configgen.write`) and keep the file mode.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from configgen.findings import Finding, Severity
+from configgen.tools.authoring.roundtrip import (
+    Layout,
+    Tree,
+    append,
+    cmap,
+    detect_layout,
+    dump,
+    is_null,
+    parse,
+    quoted,
+    seq,
+    using_layout,
+)
 
-Tree = Any  # ruamel CommentedMap
+__all__ = ["Document", "EditError", "Layout", "detect_layout", "edit", "load", "loads", "save", "validate_text"]
 
 
 class EditError(Exception):
-    """The edit cannot be made; ``findings`` says why (with positions in the edited text)."""
+    """The edit cannot be made; ``findings`` says why (located on disk, or in the text as it would be written)."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
         super().__init__(message)
         self.findings = findings or []
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How the file indents: mapping indent, and where a block sequence's dash sits under its key."""
-
-    mapping: int = 2
-    offset: int = 2
-
-
-def detect_layout(text: str) -> Layout:
-    """Guess the indentation people used, so a dump does not re-indent the whole file."""
-    mapping = 0
-    offset: int | None = None
-    stack: list[tuple[int, str]] = []  # (indent, line) of recent lines
-    for raw in text.splitlines():
-        stripped = raw.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(raw) - len(stripped)
-        parent = next((p for p in reversed(stack) if p[0] < indent or (p[0] == indent and stripped[:1] == "-")), None)
-        if stripped.startswith("- ") and offset is None:
-            owner = next((p for p in reversed(stack) if p[0] <= indent and p[1].rstrip().endswith(":")), None)
-            if owner is not None:
-                offset = indent - owner[0]
-        elif parent is not None and not mapping and not parent[1].lstrip().startswith("-") and indent > parent[0]:
-            mapping = indent - parent[0]
-        stack.append((indent, stripped))
-    return Layout(mapping or 2, 2 if offset is None else offset)
-
-
-def _yaml(layout: Layout) -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never fold long lines that were one line
-    yaml.indent(mapping=layout.mapping, sequence=layout.offset + 2, offset=layout.offset)
-
-    def null(representer: Any, _data: None) -> Any:
-        # ruamel writes None as an empty value; projects spell it `null` (it removes a default)
-        return representer.represent_scalar("tag:yaml.org,2002:null", "null")
-
-    yaml.representer.add_representer(type(None), null)
-    return yaml
 
 
 @dataclass
@@ -83,9 +52,7 @@ class Document:
     layout: Layout = field(default_factory=Layout)
 
     def dump(self) -> str:
-        out = io.StringIO()
-        _yaml(self.layout).dump(self.tree, out)
-        return out.getvalue()
+        return dump(self.tree, self.layout)
 
 
 def load(path: Path) -> Document:
@@ -99,9 +66,8 @@ def load(path: Path) -> Document:
     doc, problems = load_yaml_text(text, str(path))
     if doc is None:
         raise EditError(f"{path} is not valid YAML; fix it first", problems)
-    layout = detect_layout(text)
     try:
-        tree = _yaml(layout).load(text)
+        tree, layout = parse(text)
     except YAMLError as exc:  # already parsed once above; kept for safety
         raise EditError(f"{path}: {exc}") from None
     if not isinstance(tree, dict):
@@ -111,14 +77,22 @@ def load(path: Path) -> Document:
 
 def loads(text: str, path: Path) -> Document:
     """A document from text (for `init`, before the file exists)."""
-    layout = detect_layout(text)
-    return Document(path, text, _yaml(layout).load(text), layout)
+    tree, layout = parse(text)
+    return Document(path, text, tree, layout)
 
 
 def validate_text(
-    text: str, path: Path, as_of: dt.date | None = None, baseline: str | None = None
+    text: str,
+    path: Path,
+    as_of: dt.date | None = None,
+    baseline: str | None = None,
+    *,
+    rendered: bool = False,
 ) -> tuple[list[Finding], list[Finding]]:
-    """(all findings, the errors that ``baseline`` did not already have) for project ``text``."""
+    """(all findings, the errors that ``baseline`` did not already have) for project ``text``.
+
+    ``rendered`` also checks what the project renders, as `configgen validate` does.
+    """
     from configgen.app import validate_project_file
     from configgen.load.yaml import load_yaml_text
 
@@ -126,7 +100,7 @@ def validate_text(
         doc, problems = load_yaml_text(source, str(path))
         if doc is None:
             return problems
-        return validate_project_file(path, as_of, doc, rendered=False).findings
+        return validate_project_file(path, as_of, doc, rendered=rendered).findings
 
     after = findings_of(text)
     before = {_identity(f) for f in findings_of(baseline)} if baseline is not None else set()
@@ -139,14 +113,68 @@ def _identity(f: Finding) -> tuple[str, str, str]:
     return (f.rule, f.path_str, f.message)
 
 
-def save(doc: Document, text: str, *, as_of: dt.date | None = None, baseline: str | None = None) -> list[Finding]:
-    """Validate ``text`` and write it atomically; returns the (non-blocking) findings."""
+AS_WRITTEN = "in the file as it would be written"
+
+
+def locate_on_disk(findings: list[Finding], text: str, path: Path, on_disk: str | None) -> list[Finding]:
+    """Findings about ``text`` (not written) as a user can follow them: at the same key in the file on
+    disk (``on_disk``) when it is there, else without a position and saying where they are."""
+    from configgen.load.yaml import load_yaml_text
+
+    new, _ = load_yaml_text(text, str(path))
+    disk = load_yaml_text(on_disk, str(path))[0] if on_disk is not None else None
+    out = []
+    for f in findings:
+        if f.file != str(path) or not f.line:
+            out.append(f)
+            continue
+        if disk is not None and new is not None and f.path and _same_value(new.data, disk.data, f.path):
+            on_key = new.keys.get(f.path) == (f.line, f.column)
+            spot = (disk.keys if on_key else disk.values).get(f.path) or disk.locate(f.path, key=on_key)
+            out.append(f.at(f.file, *spot))
+            continue
+        out.append(f._replace(line=0, column=0, message=f"{f.message} (line {f.line} {AS_WRITTEN})"))
+    return out
+
+
+def _same_value(new: Any, disk: Any, path: tuple[str | int, ...]) -> bool:
+    """The key exists on disk with the value the finding is about (an edit may have changed it)."""
+    def at(data: Any) -> Any:
+        for part in path:
+            try:
+                data = data[part]
+            except (KeyError, IndexError, TypeError):
+                return _MISSING
+        return data
+
+    return bool(at(new) == at(disk)) and at(disk) is not _MISSING
+
+
+_MISSING = object()
+
+
+def save(
+    doc: Document,
+    text: str,
+    *,
+    as_of: dt.date | None = None,
+    baseline: str | None = None,
+    on_disk: str | None = None,
+) -> list[Finding]:
+    """Validate ``text`` and write it atomically; returns the (non-blocking) findings.
+
+    ``baseline``: the errors this text already had do not block; ``on_disk``: the file as it is now,
+    where refused findings are located when they can be (default: ``baseline``).
+    """
     from configgen.plan import plan_files
     from configgen.write import WriteError, write_all
 
     findings, new_errors = validate_text(text, doc.path, as_of, baseline)
     if new_errors:
-        raise EditError(f"not written: the change would make {doc.path} invalid", new_errors)
+        raise EditError(
+            f"not written: the change would make {doc.path} invalid",
+            locate_on_disk(new_errors, text, doc.path, on_disk if on_disk is not None else baseline),
+        )
     try:
         mode = doc.path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -162,36 +190,13 @@ def save(doc: Document, text: str, *, as_of: dt.date | None = None, baseline: st
 def edit(path: Path, change: Callable[[Tree], None], *, as_of: dt.date | None = None) -> tuple[str, list[Finding]]:
     """Load ``path``, apply ``change`` to its tree, validate and write. Returns (new text, findings)."""
     doc = load(path)
-    change(doc.tree)
+    with using_layout(doc.layout):
+        change(doc.tree)
     text = doc.dump()
     return text, save(doc, text, as_of=as_of, baseline=doc.text)
 
 
 # --- the changes `configgen add` makes -----------------------------------------------------------
-
-
-def cmap(items: dict[str, Any] | None = None, *, flow: bool = False) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    out = CommentedMap(items or {})
-    if flow:
-        out.fa.set_flow_style()
-    return out
-
-
-def flow_list(items: list[str]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
-    out = CommentedSeq(items)
-    out.fa.set_flow_style()
-    return out
-
-
-def quoted(value: str) -> Any:
-    """A double-quoted scalar: versions and api-versions must stay strings, not YAML dates."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    return DoubleQuotedScalarString(value)
 
 
 def _insert(tree: Tree, path: tuple[str, ...], key: str, value: Any, what: str) -> None:
@@ -202,7 +207,7 @@ def _insert(tree: Tree, path: tuple[str, ...], key: str, value: Any, what: str) 
     node = tree
     for depth, part in enumerate(path):
         child = node.get(part)
-        if child is None:
+        if is_null(child):
             nested = cmap({key: value})
             for outer in reversed(path[depth + 1 :]):
                 nested = cmap({outer: nested})
@@ -269,9 +274,9 @@ def add_alias(
         where: tuple[str, ...] = ("environments", environment, "aliases")
     else:
         where = ("defaults", "aliases")
-    body = cmap({"deployments": flow_list(deployments)})
+    body = cmap({"deployments": seq(deployments)})
     if fallbacks:
-        body["fallbacks"] = flow_list(fallbacks)
+        body["fallbacks"] = seq(fallbacks)
     _insert(tree, where, name, body, "alias")
 
 
@@ -282,65 +287,6 @@ def add_environment(tree: Tree, name: str, *, description: str = "", production:
     if production:
         body["production"] = True
     _insert(tree, ("environments",), name, body if body else None, "environment")
-
-
-# --- keeping the layout when appending -----------------------------------------------------------
-# ruamel keeps the blank lines and comments that follow a value on the *deepest last* scalar of the
-# value before them. Appending naively puts a new entry after the next section's heading comment.
-# So: move that trailing text from the old last entry to the new one, and keep the blank line that
-# separates entries when the file separates them.
-
-
-def _carrier(container: Any, key: Any) -> tuple[Any, Any]:
-    """The (mapping or sequence, key or index) whose comment slot holds the text after ``key``'s value."""
-    value = container[key]
-    while isinstance(value, (dict, list)) and value and not _is_flow(value):
-        container, key = value, (list(value)[-1] if isinstance(value, dict) else len(value) - 1)
-        value = container[key]
-    return container, key
-
-
-def _is_flow(value: Any) -> bool:
-    fa = getattr(value, "fa", None)
-    return fa is None or bool(fa.flow_style())
-
-
-def _slot(container: Any) -> int:
-    return 2 if isinstance(container, dict) else 0
-
-
-def _trailing(container: Any, key: Any) -> str:
-    c, k = _carrier(container, key)
-    item = c.ca.items.get(k)
-    token = item[_slot(c)] if item else None
-    return str(token.value) if token is not None else ""
-
-
-def _set_trailing(container: Any, key: Any, text: str) -> None:
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    c, k = _carrier(container, key)
-    item = c.ca.items.setdefault(k, [None, None, None, None] if isinstance(c, dict) else [None, None])
-    item[_slot(c)] = CommentToken(text, CommentMark(0), None) if text else None
-
-
-def append(mapping: Any, key: str, value: Any) -> None:
-    """``mapping[key] = value`` as the last entry, laid out the way the file lays out its entries."""
-    keys = list(mapping)
-    if not keys:
-        mapping[key] = value
-        return
-    last = keys[-1]
-    text = _trailing(mapping, last)
-    head, newline, rest = text.partition("\n")
-    # entries separated by a blank line (resources, environments) get one too
-    separated = len(keys) >= 2 and _trailing(mapping, keys[-2]).partition("\n")[2].startswith("\n")
-    if rest or separated or newline:
-        _set_trailing(mapping, last, head + "\n" + ("\n" if separated else ""))
-    mapping[key] = value
-    if rest.strip("\n") or (rest and not separated):
-        _set_trailing(mapping, key, "\n" + rest)
 
 
 def atomic_create(path: Path, text: str) -> None:
