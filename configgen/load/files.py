@@ -70,12 +70,15 @@ def read_regular_bytes(path: Path, limit: int, *, follow_symlinks: bool = True) 
     # O_NONBLOCK: if the path was swapped for a pipe after the check above, open must not hang.
     fd = os.open(path, flags)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise NotRegular("not a regular file")
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
-            chunk = os.read(fd, limit + 1 - total)
+            # os.read allocates what it is asked for: ask for the size fstat gives (plus one byte, to
+            # see growth), not for the whole limit.
+            chunk = os.read(fd, min(limit + 1 - total, max(st.st_size - total + 1, 64 * 1024)))
             if not chunk:
                 break
             chunks.append(chunk)
