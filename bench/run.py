@@ -71,12 +71,13 @@ DEPENDENCIES = (
     "gc.freeze()\n"
 )
 
-#: Runs configgen with the load.yaml size limits raised, for projects larger than configgen reads
-#: (5,000 deployments is about 750 KB and 50,000 YAML nodes): argv after -c are configgen's.
+#: Runs configgen with its input limits (configgen/load/limits.py) raised 16x, for projects larger
+#: than configgen reads by default: argv after -c are configgen's.
 RAISED_LIMITS = (
-    "import sys\n"
-    "import configgen.load.yaml as y\n"
-    "y.MAX_BYTES *= 16; y.MAX_PARSED_NODES *= 16; y.MAX_NODES *= 16\n"
+    "import os, sys\n"
+    "from configgen.load import limits as L\n"
+    "for lim in (L.FILE_BYTES, L.YAML_VALUES, L.YAML_ALIAS_VALUES):\n"
+    "    os.environ[lim.env] = str(lim.default * 16)\n"
     "from configgen.__main__ import main\n"
     "sys.argv[0] = 'configgen'\n"
     "main()\n"
@@ -644,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\nMarginal cost per deployment (linear growth keeps these equal): " + marginal)
         if any(s[4] for s in scaling):
             print(
-                "\n¹ configgen refuses this project (more than load.yaml MAX_BYTES or MAX_PARSED_NODES); "
+                "\n¹ configgen refuses this project (more than its FILE_BYTES or YAML_VALUES limit); "
                 "measured through `python -c` with those limits raised 16×."
             )
     print(f"\nBenchmark took {time.perf_counter() - started:.0f} s; load average at the end: "

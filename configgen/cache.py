@@ -37,8 +37,11 @@ FORMAT = 1
 MAX_ENTRIES = 256
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 #: Environment variables that change what a run prints (and so belong in the key).
-KEY_ENV = ("CONFIGGEN_PROJECT", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "CONFIGGEN_MAX_BYTES",
-           "CONFIGGEN_MAX_NODES")
+KEY_ENV = ("CONFIGGEN_PROJECT", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS",
+           # the limits of configgen/load/limits.py (not imported here: a cache hit imports nothing)
+           "CONFIGGEN_MAX_FILE_BYTES", "CONFIGGEN_MAX_YAML_VALUES", "CONFIGGEN_MAX_YAML_ALIAS_VALUES",
+           "CONFIGGEN_MAX_YAML_DEPTH", "CONFIGGEN_MAX_DOTENV_EXPANSION", "CONFIGGEN_MAX_TEMPLATE_SECONDS",
+           "CONFIGGEN_MAX_OUTPUT_CHARS", "CONFIGGEN_MAX_TEMPLATE_VALUE", "CONFIGGEN_PURE_YAML")
 _PACKAGE = Path(__file__).resolve().parent
 
 #: path -> its state when the run first touched it (None: not recording)

@@ -21,9 +21,13 @@ class PlannedFile(NamedTuple):
     old: str | None
     mode: int
     old_mode: int | None = None
+    #: Why the destination cannot be replaced (a symbolic link, pipe, device...): a located error.
+    problem: str | None = None
 
     @property
     def action(self) -> Action:
+        if self.problem is not None:
+            return Action.CHANGE
         if self.old is None:
             return Action.CREATE
         if self.old == self.content and not self.too_open:
@@ -39,7 +43,7 @@ class PlannedFile(NamedTuple):
     def hand_edited(self) -> bool:
         """Overwriting would lose someone's work: the file on disk was not written by configgen
         (no header), or was edited by hand since it was generated."""
-        if self.old is None or self.old == self.content:
+        if self.old is None or self.old == self.content or self.problem is not None:
             return False
         return split_header(self.old)[0] is None or edited_since_generated(self.old)
 
@@ -66,17 +70,35 @@ class PlannedFile(NamedTuple):
 
 
 def plan_files(contents: list[tuple[Path, str, int]]) -> list[PlannedFile]:
+    """What writing ``contents`` (path, text, mode) would do to each file.
+
+    A write a kill interrupted is finished (or undone) first, so the plan compares with a consistent
+    set. Only regular files are read, each at most FILE_BYTES: a symbolic link, pipe or device at a
+    destination gets a ``problem`` instead of a hang, an endless read or a replaced link.
+    """
+    from configgen.write import destination_problem, recover
+
+    recover([p for p, _, _ in contents])
+    return [_plan_one(path, content, mode, destination_problem(path)) for path, content, mode in contents]
+
+
+def _plan_one(path: Path, content: str, mode: int, problem: str | None) -> PlannedFile:
     import stat
 
-    planned = []
-    for path, content, mode in contents:
-        old_mode: int | None = None
-        try:
-            old: str | None = path.read_text(encoding="utf-8")
-            old_mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            old = None
-        except (OSError, UnicodeDecodeError):
-            old = ""  # unreadable or not text: treat as changed (and as not ours: --force needed)
-        planned.append(PlannedFile(path, content, old, mode, old_mode))
-    return planned
+    from configgen.load.files import NotRegular, TooLarge, read_regular_bytes
+    from configgen.load.limits import FILE_BYTES
+
+    if problem is not None:
+        return PlannedFile(path, content, "", mode, None, problem)
+    old_mode: int | None = None
+    try:
+        raw = read_regular_bytes(path, FILE_BYTES.value(), follow_symlinks=False)
+        old: str | None = raw.decode("utf-8")
+        old_mode = stat.S_IMODE(path.lstat().st_mode)
+    except FileNotFoundError:
+        old = None
+    except NotRegular as exc:
+        return PlannedFile(path, content, "", mode, None, f"is {exc}; configgen reads and replaces only regular files")
+    except (OSError, UnicodeDecodeError, TooLarge):
+        old = ""  # unreadable, not text or huge: treat as changed (and as not ours: --force needed)
+    return PlannedFile(path, content, old, mode, old_mode)

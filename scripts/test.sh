@@ -31,6 +31,12 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' -r requirements/litellm-proxy.txt
 
+# Node's dotenv (what the app reads server/.env with), for the round-trip tests; idempotent.
+if command -v npm >/dev/null 2>&1 && [ ! -f .cache/node/node_modules/dotenv/package.json ]; then
+  npm install --prefix .cache/node --no-audit --no-fund --silent dotenv@16.6.1 \
+    || echo "warning: could not install npm's dotenv; its round-trip tests will be skipped"
+fi
+
 .venv/bin/ruff check .
 .venv/bin/mypy
 # Coverage floor: the fast subset alone (-m "not integration") is above it too.

@@ -8,72 +8,67 @@ Scalars are resolved with YAML 1.2's core schema (ruamel's resolver): `yes` stay
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from typing import Any
 
-from configgen.findings import DataPath, Finding, Severity
-from configgen.load.yaml import (
-    _SURROGATE,
-    MAX_DEPTH,
-    MAX_NODES,
-    MAX_PARSED_NODES,
-    Position,
+from configgen.findings import DataPath, Finding
+from configgen.load._yaml_common import (
+    SURROGATE,
+    Budget,
+    TooBig,
+    Unsupported,
     YamlDocument,
-    _char_name,
-    _file_finding,
-    _one_line,
-    _text_position,
-    _too_complex,
-    _TooBig,
-    _Unsupported,
+    control_char_finding,
+    one_line,
+    syntax_finding,
+    too_complex,
+    unsupported_finding,
 )
+from configgen.load._yaml_scalars import SCALAR_TAGS, Y, mapping_key, scalar_value
+from configgen.load.files import Position, file_finding, text_position
 
-_Y = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_Y + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_COLLECTION_TAGS = {None, "!", _Y + "map", _Y + "seq", _Y + "omap"}
-_DATE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
+_COLLECTION_TAGS = {None, "!", Y + "map", Y + "seq", Y + "omap"}
+
+
+Entry = tuple[bool, DataPath, Position]  # (is a key's position, path, position)
 
 
 # Plain classes with __slots__, not dataclasses: one is made per YAML collection, and a dataclass
 # costs ~0.4 ms to define at import on Python 3.11.
-class _Frame:
-    __slots__ = (
-        "anchor",
-        "is_map",
-        "key",
-        "key_pos",
-        "log_start",
-        "merge_pending",
-        "merges",
-        "nodes_start",
-        "path",
-        "value",
-    )
+class _Anchored:
+    """A finished value with the positions of its subtree, relative to it (for aliases and merges)."""
 
-    def __init__(
-        self, is_map: bool, value: Any, path: DataPath, anchor: str | None, log_start: int, nodes_start: int
-    ) -> None:
+    __slots__ = ("_by_key", "entries", "value")
+
+    def __init__(self, value: Any, entries: list[Entry]) -> None:
+        self.value = value
+        self.entries = entries
+        self._by_key: dict[Any, list[Entry]] | None = None
+
+    def by_key(self) -> dict[Any, list[Entry]]:
+        """The entries grouped by top-level key, built once: a merge copies one key's entries in
+        time proportional to them, however long a chain of merges the mapping came from."""
+        if self._by_key is None:
+            groups: dict[Any, list[Entry]] = {}
+            for entry in self.entries:
+                if entry[1]:
+                    groups.setdefault(entry[1][0], []).append(entry)
+            self._by_key = groups
+        return self._by_key
+
+
+class _Frame:
+    __slots__ = ("anchor", "is_map", "key", "log_start", "merge_list", "merge_pending", "merges", "path", "value")
+
+    def __init__(self, is_map: bool, value: Any, path: DataPath, anchor: str | None, log_start: int) -> None:
         self.is_map = is_map
         self.value = value
         self.path = path
         self.anchor = anchor
         self.log_start = log_start
-        self.nodes_start = nodes_start
         self.key: str | None = None  # map: the key waiting for its value
-        self.key_pos: Position | None = None
-        self.merge_pending = False
-        self.merges: list[tuple[Any, list[tuple[bool, DataPath, Position]]]] = []
-
-
-class _Anchored:
-    __slots__ = ("entries", "size", "value")
-
-    def __init__(self, value: Any, entries: list[tuple[bool, DataPath, Position]], size: int) -> None:
-        self.value = value
-        self.entries = entries  # (is_key, path relative to the anchor, position)
-        self.size = size
+        self.merge_pending = False  # map: the value being read is the one of `<<`
+        self.merge_list = False  # list: it is the value of `<<` (`<<: [*a, *b]`)
+        self.merges: list[_Anchored] = []  # map: what `<<` named; list with merge_list: its mappings
 
 
 class _Builder:
@@ -91,9 +86,8 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored] = {}
         # Every recorded position, in order, so an anchored subtree's positions can be replayed at an alias.
-        self.log: list[tuple[bool, DataPath, Position]] = []
-        self.parsed = 0
-        self.expanded = 0
+        self.log: list[Entry] = []
+        self.budget = Budget()
         self.root: Any = None
         self.have_root = False
 
@@ -104,133 +98,185 @@ class _Builder:
         (self.doc.keys if is_key else self.doc.values)[path] = pos
         self.log.append((is_key, path, pos))
 
+    def replay(self, entries: list[Entry], prefix: DataPath, pos: Position) -> None:
+        """Record an aliased or merged subtree's positions under its new path, each one counted."""
+        self.budget.expand(max(len(entries), 1), pos)
+        for is_key, rel, where in entries:
+            if rel:
+                self.record(is_key, (*prefix, *rel), where)
+
     # --- where the next value goes ------------------------------------------------------------------
-    def child_path(self, pos: Position) -> DataPath:
+    def in_merge(self) -> bool:
+        """Whether the value being read is (an item of) a merge key's value."""
+        top = self.stack[-1] if self.stack else None
+        return top is not None and (top.merge_pending if top.is_map else top.merge_list)
+
+    def child_path(self) -> DataPath:
         if not self.stack:
             return ()
         top = self.stack[-1]
         if top.is_map:
             if top.key is None:
-                raise _Unsupported(top.path, "a list or mapping used as a mapping key is not supported")
-            return (*top.path, "<<") if top.merge_pending else (*top.path, top.key)
+                raise Unsupported(top.path, "a list or mapping used as a mapping key is not supported")
+            return (*top.path, top.key)
         return (*top.path, len(top.value))
 
-    def attach(self, value: Any, start: int, size: int, anchor: str | None) -> None:
-        """Put a finished value into its parent (or make it the root); remember it if anchored."""
-        entries_start = start
+    def attach(self, value: Any, start: int, anchor: str | None, merged: _Anchored | None = None) -> None:
+        """Put a finished value into its parent (or make it the root); remember it if anchored.
+
+        ``start`` is where the value's own positions begin in the log; ``merged`` is what an alias
+        in a merge key's value refers to (its positions are copied key by key when merging).
+        """
+        path = self.child_path()
+        anchored = None
+        if anchor is not None or (merged is None and self.in_merge()):
+            anchored = _Anchored(value, _relative(self.log[start:], path))
+            if anchor is not None:
+                self.anchors[anchor] = anchored
         if not self.stack:
             self.root, self.have_root = value, True
-            if anchor is not None:
-                self.anchors[anchor] = _Anchored(value, _relative(self.log[entries_start:], ()), size)
             return
         top = self.stack[-1]
+        source = merged or anchored
         if top.is_map:
-            assert top.key is not None
-            path = (*top.path, "<<") if top.merge_pending else (*top.path, top.key)
-            if anchor is not None:
-                self.anchors[anchor] = _Anchored(value, _relative(self.log[entries_start:], path), size)
             if top.merge_pending:
-                top.merges.append((value, _relative(self.log[entries_start:], path)))
+                assert source is not None
+                top.merges.append(source)
                 top.merge_pending = False
             else:
                 top.value[top.key] = value
             top.key = None
         else:
-            path = (*top.path, len(top.value))
-            if anchor is not None:
-                self.anchors[anchor] = _Anchored(value, _relative(self.log[entries_start:], path), size)
+            if top.merge_list:
+                assert source is not None
+                top.merges.append(source)
             top.value.append(value)
-
-    def count(self, n: int, pos: Position) -> None:
-        self.parsed += 1
-        self.expanded += n
-        if self.parsed > MAX_PARSED_NODES:
-            raise _TooBig(f"document has more than {MAX_PARSED_NODES} values", *pos)
-        if self.expanded > MAX_NODES:
-            raise _TooBig(f"document expands to more than {MAX_NODES} values through its aliases", *pos)
 
     # --- events --------------------------------------------------------------------------------------
     def start_collection(self, is_map: bool, tag: Any, anchor: str | None, pos: Position) -> None:
-        if len(self.stack) >= MAX_DEPTH:
-            raise _TooBig(f"document is nested more than {MAX_DEPTH} levels deep", *pos)
-        path = self.child_path(pos)
+        self.budget.depth(len(self.stack) + 1, pos)
+        merge_list = not is_map and self.in_merge() and self.stack[-1].is_map
+        path = self.child_path()
+        start = len(self.log)
         self.record(False, path, pos)
         if tag not in _COLLECTION_TAGS:
-            raise _Unsupported(path, "a YAML set (!!set) is not supported here" if tag == _Y + "set"
-                               else f"YAML tag {tag} is not supported")
-        self.count(1, pos)
-        self.stack.append(_Frame(is_map, {} if is_map else [], path, anchor, len(self.log), self.expanded))
+            raise Unsupported(path, "a YAML set (!!set) is not supported here" if tag == Y + "set"
+                              else f"YAML tag {tag} is not supported")
+        self.budget.parse(pos)
+        frame = _Frame(is_map, {} if is_map else [], path, anchor, start)
+        frame.merge_list = merge_list
+        self.stack.append(frame)
 
-    def end_collection(self) -> None:
+    def end_collection(self, pos: Position) -> None:
         frame = self.stack.pop()
         if frame.is_map and frame.merges:
-            _apply_merges(self, frame)
-        self.attach(frame.value, frame.log_start - 1, self.expanded - frame.nodes_start + 1, frame.anchor)
+            self.apply_merges(frame, pos)
+        if frame.merge_list and not all(isinstance(v, dict) for v in frame.value):
+            raise Unsupported(frame.path, "a merge key (<<) must name a mapping or a list of mappings")
+        if frame.merge_list and self.stack:
+            # The list's mappings merge one by one (the first wins); the list itself is not data.
+            if frame.anchor is not None:
+                self.anchors[frame.anchor] = _Anchored(frame.value, _relative(self.log[frame.log_start :], frame.path))
+            top = self.stack[-1]
+            top.merges.extend(frame.merges)
+            top.merge_pending, top.key = False, None
+            return
+        self.attach(frame.value, frame.log_start, frame.anchor)
 
     def scalar(self, event: Any, pos: Position) -> None:
         top = self.stack[-1] if self.stack else None
         expecting_key = top is not None and top.is_map and top.key is None
-        path = top.path if expecting_key and top is not None else self.child_path(pos)
+        path = top.path if expecting_key and top is not None else self.child_path()
         if not expecting_key and path:
             self.doc.values[path] = pos  # so a value refused below is reported at its own place
         value, tag = self.construct(event, path)
-        self.count(1, pos)
+        self.budget.parse(pos)
         if expecting_key and top is not None:
-            if tag == _Y + "merge":
-                top.key, top.merge_pending, top.key_pos = "<<", True, pos
+            if tag == Y + "merge":
+                top.key, top.merge_pending = "<<", True
                 return
-            key = _key(value, top.path)
+            key = mapping_key(value, top.path)
             if key in top.value:
                 raise _Duplicate(key, pos)
-            top.key, top.key_pos = key, pos
+            top.key = key
             self.record(True, (*top.path, key), pos)
             return
+        if self.in_merge():
+            raise Unsupported(path, "a merge key (<<) must name a mapping or a list of mappings")
         self.record(False, path, pos)
-        start = len(self.log) - 1
-        self.attach(value, start, 1, event.anchor)
+        self.attach(value, len(self.log) - 1, event.anchor)
 
     def alias(self, event: Any, pos: Position) -> None:
-        path = self.child_path(pos)
+        path = self.child_path()
         found = self.anchors.get(event.anchor)
         if found is None:
             raise _Undefined(event.anchor, pos)
-        self.count(found.size, pos)
+        self.budget.parse(pos)
         start = len(self.log)
+        if self.in_merge():
+            # No positions under `<<` (only its own, for a finding): the merge copies the ones of
+            # the keys it takes.
+            self.doc.values[path] = pos
+            top = self.stack[-1]
+            if isinstance(found.value, dict):
+                self.attach(found.value, start, None, merged=found)
+            elif top.is_map and isinstance(found.value, list) and all(isinstance(v, dict) for v in found.value):
+                groups = found.by_key()  # a list's entries grouped by index
+                top.merges.extend(
+                    _Anchored(v, [(k, rel[1:], where) for k, rel, where in groups.get(i, [])])
+                    for i, v in enumerate(found.value)
+                )
+                top.merge_pending, top.key = False, None
+            else:
+                raise Unsupported(path, "a merge key (<<) must name a mapping or a list of mappings")
+            return
         self.record(False, path, pos)
-        for is_key, rel, where in found.entries:
-            if rel:
-                self.record(is_key, (*path, *rel), where)
-        self.attach(found.value, start, found.size, None)
+        self.replay(found.entries, path, pos)
+        self.attach(found.value, start, None)
+
+    def apply_merges(self, frame: _Frame, pos: Position) -> None:
+        """YAML merge keys (`<<: *defaults`): keys written in the mapping win, then earlier merges.
+
+        Each merged key costs its own positions, once: linear in what the merge adds, and counted
+        against the alias budget like any value reached through an alias.
+        """
+        for source in frame.merges:
+            by_key = source.by_key()
+            for key, item in source.value.items():
+                if key in frame.value:
+                    continue
+                frame.value[key] = item
+                self.replay(by_key.get(key, []), frame.path, pos)
 
     def resolve_plain(self, value: str) -> str:
         """The tag of a plain scalar, as ruamel.yaml's VersionedResolver.resolve gives it."""
         for tag, regexp in [*self.implicit.get(value[:1], ()), *self.implicit_any]:
             if regexp.match(value):
                 return str(tag)
-        return _Y + "str"
+        return Y + "str"
 
     def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
         value: str = event.value
-        if _SURROGATE.search(value):
+        if SURROGATE.search(value):
             # "\\ud800" is valid YAML but not text: it cannot be written to a UTF-8 file or printed.
-            raise _Unsupported(path, "string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)")
+            raise Unsupported(path, "string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)")
         tag = event.tag
         if tag is None or tag == "!":
             plain = event.implicit[0] and tag is None
             if not plain:
-                tag = _Y + "str"
+                tag = Y + "str"
             else:
                 cached = self.tags.get(value)
                 if cached is None:
                     cached = self.tags[value] = self.resolve_plain(value)
                 tag = cached
-        if tag == _Y + "merge":
+        if tag == Y + "merge":
             return value, tag
-        if tag == _Y + "binary":
-            raise _Unsupported(path, "binary data (!!binary) is not supported here")
-        if tag not in _SCALAR_TAGS:
-            raise _Unsupported(path, f"YAML tag {tag} is not supported")
-        return _scalar(tag, value, path), tag
+        if tag == Y + "binary":
+            raise Unsupported(path, "binary data (!!binary) is not supported here")
+        if tag not in SCALAR_TAGS:
+            raise Unsupported(path, f"YAML tag {tag} is not supported")
+        return scalar_value(tag, value, path), tag
 
 
 class _Duplicate(Exception):
@@ -245,87 +291,9 @@ class _Undefined(Exception):
         self.anchor, self.pos = anchor, pos
 
 
-def _relative(entries: list[tuple[bool, DataPath, Position]], prefix: DataPath) -> list[tuple[bool, DataPath, Position]]:
+def _relative(entries: list[Entry], prefix: DataPath) -> list[Entry]:
     n = len(prefix)
     return [(k, p[n:], pos) for k, p, pos in entries if p[:n] == prefix]
-
-
-def _apply_merges(builder: _Builder, frame: _Frame) -> None:
-    """YAML merge keys (`<<: *defaults`): keys written in the mapping win, then earlier merges."""
-    for value, entries in frame.merges:
-        sources: list[tuple[Any, list[tuple[bool, DataPath, Position]]]]
-        if isinstance(value, dict):
-            sources = [(value, entries)]
-        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            sources = [(v, [(k, p[1:], pos) for k, p, pos in entries if p[:1] == (i,)]) for i, v in enumerate(value)]
-        else:
-            raise _Unsupported((*frame.path, "<<"), "a merge key (<<) must name a mapping or a list of mappings")
-        for src, src_entries in sources:
-            for key, item in src.items():
-                if key in frame.value:
-                    continue
-                frame.value[key] = item
-                for is_key, rel, pos in src_entries:
-                    if rel[:1] == (key,):
-                        builder.record(is_key, (*frame.path, *rel), pos)
-
-
-def _key(value: Any, path: DataPath) -> str:
-    """Mapping keys become strings (YAML lets `4000:` or `true:` be keys; our paths are strings)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None or isinstance(value, str | int | float | dt.date):
-        return "null" if value is None else str(value)
-    raise _Unsupported(path, "a list or mapping used as a mapping key is not supported")
-
-
-_INF = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf}
-
-
-def _scalar(tag: str, value: str, path: DataPath) -> Any:
-    kind = tag[len(_Y):]
-    if kind == "str":
-        return value
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return value.lower() == "true"
-    if kind == "int":
-        text = value.replace("_", "")
-        sign = -1 if text.startswith("-") else 1
-        digits = text.lstrip("+-")
-        try:
-            if digits[:2] in ("0x", "0X"):
-                return sign * int(digits[2:], 16)
-            if digits[:2] in ("0o", "0O"):
-                return sign * int(digits[2:], 8)
-            if digits[:2] in ("0b", "0B"):
-                return sign * int(digits[2:], 2)
-            return sign * int(digits, 10)
-        except ValueError as exc:  # e.g. 5,000 digits: Python refuses to convert it
-            raise _Unsupported(path, f"integer {value[:20]}... cannot be read: {exc}") from exc
-    if kind == "float":
-        low = value.lower()
-        if low in _INF:
-            return _INF[low]
-        if low == ".nan":
-            return math.nan
-        try:
-            return float(value.replace("_", ""))
-        except ValueError as exc:
-            raise _Unsupported(path, f"number {value[:20]!r} cannot be read") from exc
-    # timestamp
-    if _DATE.match(value):
-        y, m, d = (int(x) for x in value.split("-"))
-        try:
-            return dt.date(y, m, d)
-        except ValueError:
-            return value
-    try:
-        stamp = dt.datetime.fromisoformat(value.replace(" ", "T", 1) if "T" not in value else value)
-    except ValueError:
-        return value
-    return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp
 
 
 def load_events(parser_class: Any, text: str, name: str) -> tuple[YamlDocument | None, list[Finding]]:
@@ -348,41 +316,33 @@ def load_events(parser_class: Any, text: str, name: str) -> tuple[YamlDocument |
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
                 builder.start_collection(kind is ev.MappingStartEvent, event.tag, event.anchor, pos)
             elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
-                builder.end_collection()
+                builder.end_collection(pos)
             elif kind is ev.AliasEvent:
                 builder.alias(event, pos)
             elif kind is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    return None, [_file_finding(name, "yaml-syntax", "expected one YAML document, found more",
-                                                "remove the extra '---' separators", *pos)]
+                    return None, [file_finding(name, "yaml-syntax", "expected one YAML document, found more",
+                                               "remove the extra '---' separators", *pos)]
             elif kind is ev.StreamEndEvent:
                 break
     except _Duplicate as exc:
-        return None, [_file_finding(name, "yaml-duplicate-key", f'duplicate key "{exc.key}"',
-                                    "YAML keeps only one of them; merge the two entries", *exc.pos)]
+        return None, [file_finding(name, "yaml-duplicate-key", f'duplicate key "{exc.key}"',
+                                   "YAML keeps only one of them; merge the two entries", *exc.pos)]
     except _Undefined as exc:
-        return None, [_file_finding(name, "yaml-syntax", f"invalid YAML: found undefined alias {exc.anchor!r}",
-                                    "define the anchor (&name) before using it (*name)", *exc.pos)]
+        return None, [file_finding(name, "yaml-syntax", f"invalid YAML: found undefined alias {exc.anchor!r}",
+                                   "define the anchor (&name) before using it (*name)", *exc.pos)]
     except ReaderError as exc:
-        line, col = _text_position(text, exc.position) if isinstance(exc.position, int) else (1, 1)
-        return None, [_file_finding(name, "file-encoding", f"character {_char_name(exc.character)} is not allowed in YAML",
-                                    "remove the control character", line, col)]
+        line, col = text_position(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        return None, [control_char_finding(name, exc.character, line, col)]
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = _one_line(exc.problem or exc.context or "invalid YAML")
-        tab = "\\t" in problem or "\t" in problem or (mark is not None and _char_at(text, mark) == "\t")
-        hint = "YAML does not allow tab characters for indentation; use spaces" if tab else ""
-        line, col = ((mark.line + 1), (mark.column + 1)) if mark else (1, 1)
-        return None, [_file_finding(name, "yaml-syntax", f"invalid YAML: {problem}", hint, line, col)]
-    except _TooBig as exc:
-        return None, [_too_complex(name, str(exc), exc.line, exc.column)]
-    except _Unsupported as exc:
-        line, col = doc.locate(exc.path)
-        return None, [Finding("yaml-unsupported", Severity.ERROR, str(exc),
-                              "write a plain string, number, boolean, list or mapping", name, line, col, exc.path)]
+        return None, [syntax_finding(name, exc, text)]
+    except TooBig as exc:
+        return None, [too_complex(name, exc)]
+    except Unsupported as exc:
+        return None, [unsupported_finding(doc, exc)]
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
-        return None, [_file_finding(name, "yaml-syntax", f"invalid YAML: {_one_line(str(exc))}")]
+        return None, [file_finding(name, "yaml-syntax", f"invalid YAML: {one_line(str(exc))}")]
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
@@ -390,9 +350,3 @@ def load_events(parser_class: Any, text: str, name: str) -> tuple[YamlDocument |
     doc.data = builder.root if builder.have_root else None
     return doc, []
 
-
-def _char_at(text: str, mark: Any) -> str:
-    lines = text.split("\n")
-    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
-        return str(lines[mark.line][mark.column])
-    return ""

@@ -16,6 +16,7 @@ import re
 from typing import NamedTuple
 
 from configgen.findings import Finding, Severity
+from configgen.load.limits import DOTENV_EXPANSION
 from configgen.secrets import register_secret, secret_kind
 
 # python-dotenv 1.2.x dotenv/parser.py, verbatim.
@@ -236,23 +237,44 @@ def scan(text: str) -> list[Statement]:
     return out
 
 
+class ExpansionTooLarge(Exception):
+    """python-dotenv would expand a value past the limit (a `${A}${A}...` chain doubles at each line)."""
+
+    def __init__(self, statement: Statement, limit: int) -> None:
+        super().__init__(statement.key)
+        self.statement = statement
+        self.limit = limit
+
+
 def python_values(text: str) -> dict[str, str | None]:
-    """What python-dotenv's ``dotenv_values(interpolate=True)`` returns for ``text`` (with an empty environment)."""
+    """What python-dotenv's ``dotenv_values(interpolate=True)`` returns for ``text`` (with an empty environment).
+
+    Raises :class:`ExpansionTooLarge` for the first value that ``${NAME}`` expansion would grow past
+    :data:`configgen.load.limits.DOTENV_EXPANSION` characters, before building it.
+    """
+    limit = DOTENV_EXPANSION.value()
     result: dict[str, str | None] = {}
     for st in scan(text):
         if st.error or st.key is None:
             continue
         value = st.value
         if value is not None:
-            value = _interpolate(value, result)
+            value = _interpolate(value, result, limit, st)
         result[st.key] = value
     return result
 
 
-def _interpolate(value: str, known: dict[str, str | None]) -> str:
+def _interpolate(value: str, known: dict[str, str | None], limit: int, st: Statement) -> str:
+    size = len(value)
+
     def replace(match: re.Match[str]) -> str:
+        nonlocal size
         found = known.get(match.group("name"))
-        return found if found is not None else (match.group("default") or "")
+        out = found if found is not None else (match.group("default") or "")
+        size += len(out) - len(match.group(0))
+        if size > limit:
+            raise ExpansionTooLarge(st, limit)
+        return out
 
     return _posix_variable.sub(replace, value)
 
@@ -320,30 +342,33 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029\ufeff]")
 
 
 def dotenv_quote(value: str) -> str:
-    """``value`` written so python-dotenv and Node's dotenv both read back exactly ``value``.
+    """``value`` written so that python-dotenv, Node's dotenv, `sh` and `bash` (``set -a; . ./.env``)
+    all read back exactly ``value``, and none of them expands or runs anything in it.
 
-    Single quotes when possible (neither reader decodes escapes there); double quotes for a value
-    with a single quote; bare text as a last resort. Raises ValueError for values no single-line
-    form represents in both readers.
+    Single quotes whenever the value has no single quote: no reader expands anything there except
+    python-dotenv, which decodes `\\\\` and `\\'` (so a doubled or final backslash is refused) and
+    expands `${NAME}` even inside them (refused). A value with a single quote goes between double
+    quotes, which is safe only without `"`, `$`, a backtick or a backslash: the shells expand the
+    last three there. Raises ValueError, saying why, for every other value (and never falls back to
+    bare text, which a shell would split, glob and expand).
     """
     if _UNSAFE.search(value):
         raise ValueError("value holds a line break or control character; a .env value must be one plain line")
     if _posix_variable.search(value):
         # python-dotenv expands ${X} even inside single quotes and has no escape for `$`.
         raise ValueError("value contains ${...}, which python-dotenv would expand; Node's dotenv would not")
-    if "'" not in value and "\\" not in value:
+    if "'" not in value:
+        if "\\\\" in value or value.endswith("\\"):
+            raise ValueError(
+                "value has a doubled or final backslash: python-dotenv reads `\\\\` in quotes as one "
+                "backslash, sh and Node's dotenv as two"
+            )
         return f"'{value}'"
-    # Double quotes: python-dotenv decodes backslash escapes and expands ${X}; Node expands \n and \r.
-    if '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    bare_ok = (
-        value == value.strip(_JS_WHITESPACE + "\x1c\x1d\x1e\x1f")
-        and value[:1] not in ("'", '"', "`")
-        and "#" not in value
-        and not value.endswith("\\")
-    )
-    if bare_ok:
-        return value
-    raise ValueError(
-        "value mixes quotes, backslashes, '#' or '${' in a way python-dotenv and Node's dotenv cannot both read back"
-    )
+    specials = sorted(set(value) & set('"$`\\'))
+    if specials:
+        shown = " ".join(f"`{ch}`" for ch in specials)
+        raise ValueError(
+            f"value has a single quote and {shown}: no quoting keeps both literal for sh, bash, "
+            "python-dotenv and Node's dotenv (sh expands `$`, backticks and `\\` inside double quotes)"
+        )
+    return f'"{value}"'

@@ -41,7 +41,8 @@ def _cached_env(template_dirs: tuple[str, ...]) -> Any:
 
     import jinja2
     from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from configgen.render.sandbox import BoundedSandbox
 
     class ConfinedLoader(jinja2.FileSystemLoader):
         """Project templates: only files whose real path (symlinks resolved) is inside their folder.
@@ -57,21 +58,6 @@ def _cached_env(template_dirs: tuple[str, ...]) -> Any:
             if not any(real.startswith(root + os.sep) for root in roots):
                 raise SecurityError(f"template {template} resolves outside the templates folder")
             return source, filename, uptodate
-
-    class BoundedSandbox(ImmutableSandboxedEnvironment):
-        """The sandbox bounds range(); also bound `*` and `**`, so `'a' * 10**9` cannot eat memory."""
-
-        intercepted_binops = frozenset(["*", "**"])
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**" and isinstance(right, int) and right > 64:
-                raise SecurityError("exponent too large in a template")
-            if operator == "*":
-                sizes = [len(x) for x in (left, right) if isinstance(x, str | list | tuple)]
-                counts = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
-                if sizes and counts and sizes[0] * max(counts[0], 0) > 1_000_000:
-                    raise SecurityError("a template tried to build a huge value")
-            return super().call_binop(context, operator, left, right)
 
     def finalize(value: object) -> object:
         if isinstance(value, Escaped):
@@ -101,7 +87,8 @@ def _cached_env(template_dirs: tuple[str, ...]) -> Any:
 
 def _bytecode_cache(jinja2: Any) -> Any:
     try:
-        return jinja2.FileSystemBytecodeCache()
+        # Its own file names: bytecode compiled without the sandbox's bounded `~` must never be reused.
+        return jinja2.FileSystemBytecodeCache(pattern="__configgen_bounded_%s.cache")
     except (OSError, RuntimeError):
         return None  # no usable temp dir: compile every time
 
@@ -120,6 +107,7 @@ def render_environment(
     import jinja2
 
     from configgen.render.context import build_context
+    from configgen.render.sandbox import TemplateLimit, render_bounded, template_position
 
     ctx = (context_builder or build_context)(project, env_name, env)
     jenv = _jinja_env(template_dirs or [])
@@ -131,15 +119,19 @@ def render_environment(
             if out.builder:
                 body = _build(out, project, env_name, env, bodies, built)
             else:
-                body = jenv.get_template(out.template).render(ctx)
+                body = render_bounded(jenv.get_template(out.template), ctx)
         except RenderError:
             raise
+        except TemplateLimit as exc:
+            raise RenderError(out.relpath, f"template {exc}") from exc
         except UnsafeValue as exc:
             raise RenderError(out.relpath, f"a value cannot be written safely: {exc}") from exc
         except jinja2.TemplateError as exc:
-            raise RenderError(out.relpath, f"template {out.template}: {exc}") from exc
+            where = template_position(exc.__traceback__) or out.template
+            raise RenderError(out.relpath, f"template {where}: {exc}") from exc
         except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
-            raise RenderError(out.relpath, f"template {out.template or out.builder} failed: {type(exc).__name__}: {exc}") from exc
+            where = template_position(exc.__traceback__) or out.template or str(out.builder)
+            raise RenderError(out.relpath, f"template {where} failed: {type(exc).__name__}: {exc}") from exc
         bodies[out.kind] = body
         rendered[out] = with_header(body, out.comment, source_name, env_name, command)
     return rendered

@@ -27,7 +27,9 @@ CORE_CHECKS: dict[str, CoreCheck] = {
         CoreCheck("file-encoding", _E, "a file is not UTF-8 text", "configgen reads UTF-8 (a BOM is accepted). "
                   "Binary content (NUL bytes) and other encodings are refused at the first bad byte."),
         CoreCheck("file-too-large", _E, "a file is larger than any configuration file should be",
-                  "Files over 10 MiB are refused before parsing, so a wrong path cannot exhaust memory."),
+                  "Files over 64 MiB are refused before parsing, so a wrong path cannot exhaust memory (the "
+                  "litellm.config.yaml configgen renders for 50,000 deployments is about 22 MB). "
+                  "CONFIGGEN_MAX_FILE_BYTES raises the limit."),
         CoreCheck("file-kind-unknown", _W, "a file given to validate is of no kind configgen checks",
                   "validate checks configgen projects, LiteLLM configs (YAML with `model_list`), .env files and "
                   "nginx / HAProxy / Bicep snippets."),
@@ -42,9 +44,12 @@ CORE_CHECKS: dict[str, CoreCheck] = {
                   "load no models at all; the closest key is suggested."),
         CoreCheck("yaml-duplicate-key", _E, "a mapping has the same key twice", "YAML parsers keep only one of "
                   "the two values (PyYAML, which LiteLLM uses, silently keeps the last): merge the entries."),
-        CoreCheck("yaml-too-complex", _E, "anchors expand too much, or nesting is too deep", "Documents that "
-                  "expand past 500,000 nodes (a 'billion laughs' alias bomb) or nest deeper than 200 levels are "
-                  "refused instead of exhausting memory or the stack."),
+        CoreCheck("yaml-too-complex", _E, "anchors expand too much, or nesting is too deep", "Documents of more "
+                  "than 3,000,000 values, that reach more than 500,000 values through aliases and merge keys "
+                  "(a 'billion laughs' alias bomb, a chain of `<<:` merges) or nest deeper than 64 levels are "
+                  "refused instead of exhausting memory or time; the message names the limit and the variable "
+                  "that raises it (CONFIGGEN_MAX_YAML_VALUES, CONFIGGEN_MAX_YAML_ALIAS_VALUES, "
+                  "CONFIGGEN_MAX_YAML_DEPTH)."),
         CoreCheck("yaml-unsupported", _E, "a YAML value of a kind configuration does not use", "Tagged values "
                   "(`!!python/...`, `!!binary`, custom tags), sets and non-scalar mapping keys are refused: "
                   "write plain strings, numbers, booleans, lists and mappings."),

@@ -14,7 +14,8 @@ from dotenv.parser import parse_stream
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from configgen.load.dotenv import dotenv_quote, node_parse, parse_dotenv, python_values, scan
+from configgen.load.dotenv import ExpansionTooLarge, dotenv_quote, node_parse, parse_dotenv, python_values, scan
+from tests.support.readers import SHELLS, node_parse_real, shell_read
 
 # Node dotenv 16.6.1 / 18.0.10 lib/main.js parse(), verbatim (BSD-2-Clause, (c) Scott Motte): the test
 # runs the real reader rather than trusting our Python port of it.
@@ -164,3 +165,61 @@ def test_unparseable_lines_are_kept_as_errors_with_their_line() -> None:
 def test_bom_and_crlf() -> None:
     doc = parse_dotenv("\ufeffA=1\r\nB=2\r\n", ".env")
     assert [(e.key, e.value, e.line) for e in doc.entries] == [("A", "1", 1), ("B", "2", 2)]
+
+
+# --- the shells and the real npm package (tests/support/readers.py) ---------------------------------
+_hostile_piece = st.one_of(
+    st.sampled_from(list("'\"`$\\(){}[]*?~!#&|;<> \t=%^-_.:/@aZ09é")),
+    st.sampled_from(["$(touch M)", "`touch M2`", "${HOME}", "$HOME", "\\'", "'\"", "\\\\", "$'x'", "!!"]),
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+)
+hostile_values = st.lists(_hostile_piece, max_size=12).map("".join)
+
+
+def _env_file(values: list[str]) -> tuple[str, dict[str, str]]:
+    quoted = {f"V{i}": q for i, v in enumerate(values) if (q := _quotable(v)) is not None}
+    intended = {f"V{i}": v for i, v in enumerate(values) if f"V{i}" in quoted}
+    return "".join(f"{k}={q}\n" for k, q in quoted.items()), intended
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(hostile_values, min_size=10, max_size=40))
+def test_dotenv_quote_round_trips_through_the_shells_without_running_anything(shell: str, batch: list[str]) -> None:
+    text, intended = _env_file(batch)
+    got, created, err = shell_read(shell, text, list(intended))
+    assert created == [], f"{shell} ran a command while sourcing:\n{text}"
+    assert got == intended, err
+    assert py_dotenv(text) == intended
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(hostile_values, min_size=10, max_size=40), min_size=5, max_size=10))
+def test_dotenv_quote_round_trips_through_the_npm_dotenv_package(batches: list[list[str]]) -> None:
+    files = [_env_file(b) for b in batches]
+    assert node_parse_real([text for text, _ in files]) == [intended for _, intended in files]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["it's $(touch M)", "it's `touch M2`", "it's \\", "it's \"quoted\"", "a\\\\b", "ends\\", "it's $HOME"],
+)
+def test_dotenv_quote_refuses_what_a_shell_would_expand(value: str) -> None:
+    with pytest.raises(ValueError):
+        dotenv_quote(value)
+
+
+@pytest.mark.parametrize("value", ["$(touch M)", "`touch M2`", "$HOME", "it's", "a\\b", "#!;&|*?~"])
+def test_values_with_shell_syntax_are_written_literally(value: str) -> None:
+    text = f"K={dotenv_quote(value)}\n"
+    for shell in SHELLS:
+        got, created, _ = shell_read(shell, text, ["K"])
+        assert (got, created) == ({"K": value}, []), shell
+    assert py_dotenv(text) == {"K": value}
+
+
+def test_a_variable_expansion_bomb_stops_at_the_limit_before_building_it() -> None:
+    lines = ["A0=xxxxxxxx"] + [f"A{i}=" + f"${{A{i - 1}}}" * 4 for i in range(1, 40)]
+    with pytest.raises(ExpansionTooLarge) as caught:
+        python_values("\n".join(lines) + "\n")
+    assert caught.value.statement.key == "A9" and caught.value.statement.line == 10  # 8 * 4**9 > 2**20

@@ -23,11 +23,18 @@ from configgen.render.jinja import RenderError, render_environment
 from configgen.render.outputs import Output
 from configgen.rules import load_all, run_rules
 from configgen.rules.targets import ProjectTarget
+from tests.support.readers import SHELLS, node_dotenv_dir, node_parse_real, shell_read
 
 AS_OF = dt.date(2026, 11, 27)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+# Text with the characters shells and dotenv readers treat specially, for values that reach server/.env.
+shell_text = st.lists(
+    st.one_of(st.sampled_from(list("'\"`$\\(){}#!;&|*? ")), st.sampled_from(["$(touch M)", "`id`", "${X}", "\\\\"]),
+              st.characters(exclude_categories=("Cs",))),
+    max_size=10,
+).map("".join)
 nonempty_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
 names = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,15}\Z")
 dep_names = st.from_regex(r"\A[A-Za-z0-9._-]{1,20}\Z")
@@ -83,7 +90,7 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
         "app": {
             "mode": "proxy",
             "alias": aliases[0],
-            "env": draw(st.dictionaries(env_vars, any_text, max_size=4)),
+            "env": draw(st.dictionaries(env_vars, st.one_of(any_text, shell_text), max_size=4)),
             **({"api_base": draw(any_text)} if draw(st.booleans()) else {}),
         },
         "proxy": {
@@ -153,6 +160,12 @@ def test_dotenv_parses_back_to_exactly_the_intended_values(data: dict[str, Any])
         return
     intended = dict(build_context(project, "e", env)["app"]["values"])
     assert dotenv_values(stream=io.StringIO(rendered["env_file"])) == intended
+    # The app reads it with Node's dotenv; people source it in a shell: none may expand or run anything.
+    if node_dotenv_dir() is not None:  # npm's dotenv, when node is here (scripts/test.sh installs it)
+        assert node_parse_real([rendered["env_file"]]) == [intended]
+    for shell in SHELLS:
+        got, created, err = shell_read(shell, rendered["env_file"], list(intended))
+        assert (got, created) == (intended, []), (shell, err)
     # the value names of .env.example, without values
     example = dotenv_values(stream=io.StringIO(rendered["env_example"]))
     assert set(intended) <= set(example) and not any(example.values())

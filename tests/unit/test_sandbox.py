@@ -107,3 +107,63 @@ def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     result = render(project, "prod", out_dir=out, as_of=AS_OF)
     assert not [f for f in result.findings if f.severity is Severity.ERROR]
     assert "# linked\n" in (out / "server" / ".env").read_text()
+
+
+# Templates that loop or allocate without bound, on line 2 of env.j2: (body, limit variable or "" for a
+# sandbox refusal without a tunable limit). Each must end fast in one render-failed finding.
+BOMBS = {
+    "nested-range": ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+                     "CONFIGGEN_MAX_TEMPLATE_SECONDS"),
+    "nested-range-output": ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+                            "CONFIGGEN_MAX_TEMPLATE_SECONDS"),
+    "tilde-doubling": ("{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}"
+                       "{% endfor %}{{ ns.s|length|int }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "plus-doubling": ("{% set ns = namespace(s=['x']) %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}"
+                      "{% endfor %}{{ ns.s|length|int }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "ljust": ("{{ 'x'.ljust(2000000000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "center-filter": ("{{ 'x'|center(300000000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "center-method": ("{{ 'x'.center(300000000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "format-width": ("{{ '{:999999999}'.format(1)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "format-nested-width": ("{{ '{:{w}}'.format(1, w=999999999)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "format-map-width": ("{{ '{x:>999999999}'.format_map({'x': 1})|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "percent-width": ("{{ ('%999999999s' % 1)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "format-filter-width": ("{{ '%.999999999f'|format(1)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "join-product": ("{% set a = range(100000)|list %}{{ (a * 1000)|join|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "join-method": ("{{ ('x' * 1000000).join(range(100000)|map('string'))|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "replace-empty": ("{{ ('x' * 10000).replace('', 'y' * 10000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "indent": ("{{ 'a'|indent(1000000000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "expandtabs": ("{{ ('\t' * 1000).expandtabs(100000)|token }}", "CONFIGGEN_MAX_TEMPLATE_VALUE"),
+    "output-size": ("{% for i in range(100000) %}{{ ('x' * 1000000)|token }}{% endfor %}", "CONFIGGEN_MAX_OUTPUT_CHARS"),
+    "power-tower": ("{{ (((10 ** 64) ** 64) ** 64)|int }}", ""),
+    "squaring": ("{% set ns = namespace(n=3) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}", ""),
+    "lipsum": ("{{ lipsum(n=1000000000)|token }}", ""),
+}
+
+
+@pytest.mark.parametrize(("body", "limit"), list(BOMBS.values()), ids=list(BOMBS))
+def test_template_bombs_end_fast_naming_template_line_and_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, limit: str
+) -> None:
+    import time
+
+    monkeypatch.setenv("CONFIGGEN_MAX_TEMPLATE_SECONDS", "2")
+    project, tpl = _project(tmp_path)
+    (tpl / "env.j2").write_text("# a project template\n" + body + "\n")
+    started = time.monotonic()
+    message = _assert_refused(project, tmp_path / "out")
+    assert time.monotonic() - started < 30  # a hang guard; the limits themselves stop each bomb
+    assert "env.j2:2" in message
+    if limit:
+        assert f"set {limit} to raise it" in message
+    else:
+        assert "undefined" in message or "bits" in message
+
+
+def test_a_limit_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, tpl = _project(tmp_path)
+    (tpl / "env.j2").write_text("# padded\n# {{ ('x'.ljust(20000000)|length)|int }}\n")
+    assert "set CONFIGGEN_MAX_TEMPLATE_VALUE to raise it" in _assert_refused(project, tmp_path / "out")
+    monkeypatch.setenv("CONFIGGEN_MAX_TEMPLATE_VALUE", "30000000")
+    result = render(project, "prod", out_dir=tmp_path / "out2", as_of=AS_OF)
+    assert not [f for f in result.findings if f.severity is Severity.ERROR]
+    assert (tmp_path / "out2" / "server" / ".env").read_text().endswith("# padded\n# 20000000\n")

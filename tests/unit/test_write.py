@@ -3,8 +3,10 @@ they were, and no temporary or backup file behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -107,17 +109,29 @@ def test_interrupt_while_staging_leaves_no_temp_files(
     assert _tree(out) == before
 
 
-def test_error_in_the_last_directory_sync_still_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 4, 5])
+def test_an_interrupt_at_any_directory_sync_leaves_all_old_or_all_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
+) -> None:
     out, planned = _setup(tmp_path)
     before = _tree(out)
+    after = {str(f.path.relative_to(out)): f.content.encode() for f in planned}
+    real = write._sync_dirs
+    calls = {"n": 0}
 
-    def boom(dirs: set[Path]) -> None:
-        raise KeyboardInterrupt
+    def once(dirs: set[Path]) -> None:
+        calls["n"] += 1
+        if calls["n"] == fail_at:
+            raise KeyboardInterrupt
+        real(dirs)
 
-    monkeypatch.setattr(write, "_sync_dirs", boom)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(write, "_sync_dirs", once)
+    with contextlib.suppress(KeyboardInterrupt):
         write_all(planned)
-    assert _tree(out) == before
+    monkeypatch.setattr(write, "_sync_dirs", real)
+    write.recover([f.path for f in planned])  # what the next run does first
+    assert _tree(out) in (before, after)
+    assert not [p for p in out.rglob("*") if "configgen" in p.name]
 
 
 def test_destination_that_is_a_directory_is_a_write_error(tmp_path: Path) -> None:
@@ -139,14 +153,57 @@ def test_unencodable_content_fails_before_touching_disk(tmp_path: Path) -> None:
     assert _tree(out) == before
 
 
-def test_symlinked_destination_is_replaced_not_written_through(tmp_path: Path) -> None:
-    target = tmp_path / "elsewhere.txt"
-    target.write_text("do not touch\n")
+@pytest.mark.parametrize("target", ["elsewhere.txt", "/dev/zero", "/dev/full", "/dev/null"])
+def test_symlinked_destination_is_refused_and_neither_followed_nor_replaced(tmp_path: Path, target: str) -> None:
+    real = tmp_path / target if not target.startswith("/") else Path(target)
+    if not target.startswith("/"):
+        real.write_text("do not touch\n")
     link = tmp_path / "out.yaml"
-    link.symlink_to(target)
-    write_all(plan_files([(link, "new\n", 0o644)]))
-    assert target.read_text() == "do not touch\n"
-    assert not link.is_symlink() and link.read_text() == "new\n"
+    link.symlink_to(real)
+    [planned] = plan_files([(link, "new\n", 0o644)])
+    assert planned.problem is not None and "symbolic link" in planned.problem
+    assert not planned.hand_edited  # the problem is reported as such, not as a hand edit
+    with pytest.raises(WriteError, match="symbolic link"):
+        write_all([planned])
+    assert link.is_symlink() and str(link.readlink()) == str(real)
+    if not target.startswith("/"):
+        assert real.read_text() == "do not touch\n"
+    assert {p.name for p in tmp_path.iterdir()} == {"out.yaml"} | ({"elsewhere.txt"} if real.parent == tmp_path else set())
+
+
+def test_a_fifo_destination_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / ".env"
+    os.mkfifo(fifo)
+    [planned] = plan_files([(fifo, "A=1\n", 0o600)])  # would block forever if it opened the pipe
+    assert planned.problem is not None and "named pipe" in planned.problem
+    with pytest.raises(WriteError, match="named pipe"):
+        write_all([planned])
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".env"]
+
+
+def test_an_immutable_file_rolls_the_write_back_and_leaves_no_backup(tmp_path: Path) -> None:
+    out, planned = _setup(tmp_path)
+    before = _tree(out)
+    locked = out / "nginx.conf"
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True, check=False).returncode != 0:
+        pytest.skip("chattr +i is not available here (needs root and a file system with the flag)")
+    try:
+        with pytest.raises(WriteError, match=r"nginx\.conf"):
+            write_all(planned)
+        assert _tree(out) == before
+        assert not [p for p in out.rglob("*") if "configgen" in p.name]
+        assert not (out / "haproxy").exists()
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=False)
+
+
+def test_a_huge_file_at_a_destination_is_not_read(tmp_path: Path) -> None:
+    big = tmp_path / "litellm.config.yaml"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)  # sparse: nothing on disk
+    [planned] = plan_files([(big, "new\n", 0o644)])
+    assert planned.old == "" and planned.hand_edited  # not ours: --force needed, and nothing was read
 
 
 def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:

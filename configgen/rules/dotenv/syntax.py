@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from configgen.findings import Finding, Severity
-from configgen.load.dotenv import Statement, node_parse, python_values, statements
+from configgen.load.dotenv import ExpansionTooLarge, Statement, node_parse, python_values, statements
+from configgen.load.limits import DOTENV_EXPANSION
 from configgen.rules.registry import rule
 from configgen.rules.targets import DotenvTarget
 from configgen.secrets import redact
@@ -60,7 +61,19 @@ def value_mangled(target: DotenvTarget) -> Iterator[Finding]:
     `lib/main.js`) and tested against both.
     """
     text = target.doc.text
-    py = python_values(text)
+    try:
+        py = python_values(text)
+    except ExpansionTooLarge as exc:
+        # `A2=${A1}${A1}` line after line doubles each time: python-dotenv would run out of memory.
+        st = exc.statement
+        yield _finding(
+            target, "dotenv-value-mangled", Severity.ERROR, st,
+            f"python-dotenv expands the ${{...}} in `{st.key}` to more than {exc.limit:,} characters "
+            "(a variable-expansion bomb); Node's dotenv keeps it literally",
+            f"write the value out instead of nesting ${{...}}; {DOTENV_EXPANSION.how_to_raise()}",
+            on_value=True,
+        )
+        return
     node = node_parse(text)
     last: dict[str, Statement] = {}
     for st in statements(text):

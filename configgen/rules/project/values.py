@@ -93,10 +93,13 @@ def _dotenv_values(t: ProjectTarget, env: Any) -> Iterator[tuple[DataPath, bool,
 @rule("project-value-dotenv", Severity.ERROR, "a value written into server/.env cannot be read back exactly", "project")
 def dotenv_safe(t: ProjectTarget) -> Iterator[Finding]:
     """server/.env is read by python-dotenv and by Node's dotenv, which disagree on quotes, escapes,
-    `#` and `${VAR}` expansion (configgen/load/dotenv.py). configgen writes each value in a form both read
-    back exactly, and refuses a value no single-line form can carry: a line break or control
-    character, `${...}` (python-dotenv expands it even in single quotes), or a mix of both quote
-    kinds with a backslash or `#`. Change the value, or set it in the process environment instead.
+    `#` and `${VAR}` expansion (configgen/load/dotenv.py), and people load it into a shell with
+    `set -a; . ./server/.env`, where `$(...)` and backticks run commands. configgen writes each value
+    in a form all four read back exactly without expanding or running anything (single quotes, or
+    double quotes for a value with a single quote), and refuses a value no such form can carry: a
+    line break or control character, `${...}` (python-dotenv expands it even in single quotes), a
+    doubled or final backslash, or a single quote together with `"`, `$`, a backtick or a backslash.
+    Change the value, or set it in the process environment instead.
     """
     seen: set[tuple[DataPath, str]] = set()
     for env in t.envs.values():
