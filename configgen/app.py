@@ -160,6 +160,23 @@ def render(
     if clashes:
         raise UsageError(f"several outputs would write the same file: {', '.join(clashes)} (check `outputs:`)")
     result.files = plan_files(planned)
+    # A destination that is not a regular file (a link, pipe, device, folder) is neither read nor
+    # replaced, whatever the mode: say so at that path (render, --check and --dry-run alike).
+    refused = [f for f in result.files if f.problem is not None]
+    if refused:
+        result.findings += [
+            Finding(
+                "render-destination",
+                Severity.ERROR,
+                f"cannot write this output: {f.problem}",
+                "remove or rename what is there, or point the output elsewhere (`outputs:` or --out)",
+                str(f.path),
+                1,
+                1,
+            )
+            for f in refused
+        ]
+        return result
     changed = [f for f in result.files if f.action is not Action.UNCHANGED]
     if check:
         result.drift = bool(changed)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.findings import Finding, Severity, has_errors
-from configgen.load.kinds import BY_NAME, InputKind, defining_keys, kind_by_content, kind_by_name, kind_by_text, parse_text
+from configgen.load.kinds import BY_NAME, InputKind, kind_by_content, kind_by_name, kind_by_text, parse_text, unknown_yaml
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
 
 if TYPE_CHECKING:
@@ -69,46 +69,9 @@ def parse_input(
         return None, problems
     found = kind_by_content(doc.data) if kind == "yaml" else kind
     if found is None:
-        return None, [*problems, _unknown_yaml(doc)]
+        return None, [*problems, unknown_yaml(doc)]
     assert isinstance(found, InputKind)
     return Document(found, doc, text, path), problems
-
-
-def _unknown_yaml(doc: YamlDocument) -> Finding:
-    if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
-        return Finding(
-            "yaml-not-a-mapping",
-            Severity.ERROR,
-            f"YAML document is {what}",
-            "configgen projects, LiteLLM configs and Prometheus configs are mappings of keys",
-            doc.file,
-            1,
-            1,
-        )
-    from configgen.suggest import did_you_mean
-
-    # `model_lists:` or `modellist:` is a LiteLLM config whose models LiteLLM would never see.
-    for key in doc.data:
-        best = did_you_mean(str(key), defining_keys())
-        if best is not None:
-            return doc.finding(
-                "yaml-kind-typo",
-                Severity.ERROR,
-                (key,),
-                f"unknown top-level key `{key}`: without `{best}` this file is not read as intended",
-                f"did you mean `{best}`?",
-                key=True,
-            )
-    return Finding(
-        "file-kind-unknown",
-        Severity.WARNING,
-        "YAML file is not a LiteLLM config (no `model_list`), a configgen project or a Prometheus config",
-        "configgen checks LiteLLM configs, configgen projects, .env files and balancer snippets",
-        doc.file,
-        1,
-        1,
-    )
 
 
 def check_document(document: Document, as_of: dt.date, *, azure: bool = True) -> list[Finding]:
@@ -379,7 +342,9 @@ def render_error_finding(loaded: LoadedProject, env_name: str, exc: RenderError)
         Severity.ERROR,
         ("environments", env_name),
         f"environment {env_name}: cannot render {exc.output}: {exc.message}",
-        "a value the project gives cannot be written safely into this file; change the value",
+        "the project's template failed or went past a limit; fix the template (or raise the limit it names)"
+        if exc.message.startswith("template ")
+        else "a value the project gives cannot be written safely into this file; change the value",
         key=True,
     )
 
@@ -391,9 +356,25 @@ def validate_project(
     renders to, then the deployment inventories (given, or named by the project's resources)."""
     loaded, findings = check_project(path, as_of, doc)
     if rendered and loaded.project is not None and not has_errors(findings):
-        findings.extend(check_rendered(loaded, render_project(loaded, list(loaded.envs)), as_of))
+        done = render_project(loaded, list(loaded.envs))
+        _finish_interrupted_writes(loaded, done)
+        findings.extend(check_rendered(loaded, done, as_of))
     if inventories or names_inventories(loaded):
         from configgen.rules.inventory.bind import check_against_inventories
 
         findings.extend(check_against_inventories(list(inventories), [loaded], [], as_of))
     return findings
+
+
+def _finish_interrupted_writes(loaded: LoadedProject, rendered: Sequence[Rendered]) -> None:
+    """A render killed half-way left a journal: validate completes or rolls it back (as render and
+    render --check do) so that what it judges on disk is one consistent set (configgen.write)."""
+    from configgen.render.outputs import output_path
+    from configgen.write import recover
+
+    paths = []
+    for item in rendered:
+        model = loaded.envs[item.env].model
+        assert model is not None
+        paths += [output_path(item.env, model, out, None, loaded.path.parent) for out in item.outputs]
+    recover(paths)

@@ -14,7 +14,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from configgen.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from configgen.load.yaml import YamlDocument
 
 
 class InputKind(NamedTuple):
@@ -135,3 +140,41 @@ def parse_text(kind: InputKind, text: str, display: str) -> Any:
     module, _, func = kind.parser.partition(":")
     parser: Callable[[str, str], Any] = getattr(importlib.import_module(module), func)
     return parser(text, display)
+
+
+def unknown_yaml(doc: YamlDocument) -> Finding:
+    """The finding for a YAML file that is no kind of this table (or a near miss of a defining key)."""
+    if not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+        return Finding(
+            "yaml-not-a-mapping",
+            Severity.ERROR,
+            f"YAML document is {what}",
+            "configgen projects, LiteLLM configs and Prometheus configs are mappings of keys",
+            doc.file,
+            1,
+            1,
+        )
+    from configgen.suggest import did_you_mean
+
+    # `model_lists:` or `modellist:` is a LiteLLM config whose models LiteLLM would never see.
+    for key in doc.data:
+        best = did_you_mean(str(key), defining_keys())
+        if best is not None:
+            return doc.finding(
+                "yaml-kind-typo",
+                Severity.ERROR,
+                (key,),
+                f"unknown top-level key `{key}`: without `{best}` this file is not read as intended",
+                f"did you mean `{best}`?",
+                key=True,
+            )
+    return Finding(
+        "file-kind-unknown",
+        Severity.WARNING,
+        "YAML file is not a LiteLLM config (no `model_list`), a configgen project or a Prometheus config",
+        "configgen checks LiteLLM configs, configgen projects, .env files and balancer snippets",
+        doc.file,
+        1,
+        1,
+    )

@@ -71,6 +71,10 @@ CORE_CHECKS: dict[str, CoreCheck] = {
                   "Its body no longer matches the sha256 in its header, or it has no configgen header at all. "
                   "configgen does not overwrite it and shows the diff: move the change into the project file, or "
                   "render with --force to replace it."),
+        CoreCheck("render-destination", _E, "an output's destination is not a regular file",
+                  "A symbolic link, pipe, device or folder where an output goes is neither read nor replaced "
+                  "(reading a pipe would hang, replacing a link would write through it or lose it): remove it, "
+                  "or point the output elsewhere. Reported by render, render --check and --dry-run alike."),
         CoreCheck("write-failed", _E, "an output file could not be written",
                   "Permissions, a full disk, a path that is not a folder. Writes are all-or-nothing: when one file "
                   "fails, the files already replaced are restored."),

@@ -128,13 +128,9 @@ def test_a_destination_that_is_not_a_regular_file(tmp_path: Path, kind: str, whe
     run = _configgen(tmp_path, "render", "prod", "-p", "configgen.yaml", "--out", str(out), *extra, *AS_OF)
     both = run.out + run.err
     assert "Traceback" not in both and "internal error" not in both, both
-    if extra == ["--dry-run"]:
-        assert run.code == 0, both  # shows what it would do, touches nothing
-    elif extra == ["--check"]:
-        assert run.code == 1, both  # drift
-    else:
-        assert run.code == 1, both
-        assert re.search(rf"^{re.escape(str(out))}/\S+:1:1: error: cannot write: ", run.out, re.MULTILINE), both
+    # every mode says what is wrong at that path (render, --check and --dry-run alike) and exits 1
+    assert run.code == 1, both
+    assert re.search(rf"^{re.escape(str(out))}/\S+:1:1: error: cannot write this output: ", run.out, re.MULTILINE), both
     after = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
     assert after == before, "a refused render changed the folder"
     if kind == "fifo":

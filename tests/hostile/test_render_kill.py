@@ -200,10 +200,6 @@ def _kill_at_first_rename() -> None:
     os.replace = replace  # type: ignore[assignment]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate -p must call configgen.write.recover() on the project's output paths first (pipeline/app: lead)",
-)
 def test_validate_after_a_kill_also_finishes_the_interrupted_write(tmp_path: Path) -> None:
     v1, v2, _, _ = _versions(tmp_path)
     deploy = tmp_path / "deploy" / "prod"  # the project's default outputs.dir
