@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,6 +19,8 @@ from configgen.rules.registry import INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from configgen.load.yaml import YamlDocument
+    from configgen.model.load import LoadedProject
+    from configgen.pipeline import Rendered
 
 
 def exit_code(findings: Sequence[Finding], strict: bool = False, drift: bool = False) -> int:
@@ -82,9 +84,29 @@ class RenderResult:
     drift: bool = False
     #: per environment, the command that renders it again from here (what --check tells to run)
     commands: dict[str, str] = field(default_factory=dict)
+    #: generated files of these environments that the project no longer renders (to remove)
+    stale: list[PlannedFile] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.findings, strict, self.drift)
+
+
+def _stale(loaded: LoadedProject, rendered: Sequence[Rendered], out_for: Callable[[str], Path | None],
+           planned: list[tuple[Path, str, int]]) -> list[PlannedFile]:
+    """Files this project rendered for these environments earlier that it renders no more, found under
+    each environment's output folder (--out, else `outputs.dir`)."""
+    from configgen.plan import stale_files
+
+    keep = {p for p, _, _ in planned}
+    found: list[PlannedFile] = []
+    for item in rendered:
+        model = loaded.envs[item.env].model
+        assert model is not None
+        target = out_for(item.env)
+        root = target if target is not None else loaded.path.parent / model.outputs.dir.replace("{env}", item.env)
+        found += stale_files([root], loaded.path.name, item.env, keep)
+    return found
 
 
 def render(
@@ -178,10 +200,11 @@ def render(
         ]
         return result
     changed = [f for f in result.files if f.action is not Action.UNCHANGED]
+    result.stale = _stale(loaded, rendered, out_for, planned)
     if check:
-        result.drift = bool(changed)
+        result.drift = bool(changed or result.stale)
         return result
-    edited = [f for f in changed if f.hand_edited]
+    edited = [f for f in [*changed, *result.stale] if f.hand_edited]
     if edited and not force:
         for f in edited:
             ours = split_header(f.old or "")[0] is not None
@@ -189,7 +212,9 @@ def render(
                 Finding(
                     "render-hand-edited",
                     Severity.ERROR,
-                    "this generated file was edited by hand since configgen wrote it; not overwriting it"
+                    "this generated file is no longer rendered, and was edited by hand since; not removing it"
+                    if f in result.stale
+                    else "this generated file was edited by hand since configgen wrote it; not overwriting it"
                     if ours
                     else "this file was not written by configgen; not overwriting it",
                     "move the change into the project file, or run again with --force to replace it (diff below)",
@@ -207,4 +232,14 @@ def render(
                 Finding("write-failed", Severity.ERROR, f"cannot write: {exc.message}; no file was changed",
                         "check the folder's permissions and free space", str(exc.path), 1, 1)
             )
+            return result
+        # Once the new set is in place: a leftover removed now, or (after a kill) reported and removed
+        # by the next render, never a half-written set.
+        for f in result.stale:
+            try:
+                f.path.unlink()
+                result.removed.append(f.path)
+            except OSError as exc:
+                result.findings.append(Finding("write-failed", Severity.ERROR, f"cannot remove this leftover: {exc}",
+                                               "remove it by hand", str(f.path), 1, 1))
     return result

@@ -19,7 +19,7 @@ trusted. Nothing secret is stored: what is stored is what was printed, and every
 """
 
 # os.path on purpose (a cache hit pays for every call, and pathlib objects cost more):
-# ruff: noqa: PTH100, PTH109, PTH116, PTH123
+# ruff: noqa: PTH100, PTH109, PTH116, PTH123, PTH208
 from __future__ import annotations
 
 import hashlib
@@ -121,6 +121,14 @@ def state(path: str) -> str:
         st = os.stat(path)
     except OSError as exc:
         return f"{real}\0missing:{exc.errno}"
+    if stat.S_ISDIR(st.st_mode):
+        # A folder's state is the names in it: a file that appears there (a stale generated file
+        # render --check would report) changes the answer.
+        try:
+            names = sorted(os.listdir(path))
+        except OSError as exc:
+            return f"{real}\0unreadable:{exc.errno}"
+        return f"{real}\0dir:{hashlib.sha256(chr(0).join(names).encode('utf-8', 'surrogateescape')).hexdigest()}"
     if not stat.S_ISREG(st.st_mode):
         return f"{real}\0mode:{stat.S_IFMT(st.st_mode)}"
     h = hashlib.sha256()

@@ -241,7 +241,7 @@ def render(
     if result.findings and (_format(fmt) != "text" or any(f.severity.value != "info" for f in result.findings)):
         _emit(result.findings, fmt)
     cwd = Path.cwd()
-    refused = [f for f in result.files if f.hand_edited and not force and not check and not result.written]
+    refused = [f for f in [*result.files, *result.stale] if f.hand_edited and not force and not check and not result.written]
     for f in refused:
         # What --force would do to the edited file: the hand edit shows as removed lines.
         click.echo(f.diff(_rel(f.path, cwd)), nl=False, err=_format(fmt) != "text")
@@ -258,6 +258,9 @@ def render(
         click.echo(f"{verb:>12}  {shown}", err=_format(fmt) != "text")
         if show_diff and f.action is not Action.UNCHANGED and f not in refused:  # a refused file's diff is above
             click.echo(f.diff(shown), nl=False)
+    for f in result.stale:  # generated for these environments earlier, rendered no more
+        verb = "stale" if check else "would remove" if dry_run else "removed" if f.path in result.removed else "not removed"
+        click.echo(f"{verb:>12}  {_rel(f.path, cwd)}", err=_format(fmt) != "text")
     if check and result.drift:
         for command in result.commands.values():
             click.echo(f"to update, run: {command}", err=_format(fmt) != "text")

@@ -137,3 +137,51 @@ def test_render_without_an_environment_lists_them(project: Path) -> None:
     result = CliRunner().invoke(cli, ["render"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "environments in configgen.yaml: dev, staging, prod, aks, prod-dr" in result.output
+
+
+def _drop_prod_balancer(project: Path) -> None:
+    text = project.read_text(encoding="utf-8")
+    start = text.index("\n  prod:\n")
+    # prod's own balancer: `balancer: null` removes it (null removes a default; prod sets its own)
+    head, tail = text[:start], text[start:]
+    import re
+
+    tail = re.sub(r"\n    balancer:\n(      .*\n)+", "\n    balancer: null\n", tail, count=1)
+    tail = re.sub(r"\n    balancer: \{[^\n]*\}\n", "\n    balancer: null\n", tail, count=1)
+    project.write_text(head + tail, encoding="utf-8")
+
+
+def test_a_file_no_longer_rendered_is_stale_for_check_and_removed_by_render(project: Path) -> None:
+    assert _render()[0] == 0
+    conf = project.parent / "deploy/prod/nginx/litellm.conf"
+    assert conf.exists()
+    _drop_prod_balancer(project)
+    code, out = _render("--check")
+    assert code == 1 and "       stale  deploy/prod/nginx/litellm.conf" in out
+    code, out = _render("--dry-run")
+    assert "would remove  deploy/prod/nginx/litellm.conf" in out and conf.exists()
+    code, out = _render()
+    assert code == 0, out
+    assert "     removed  deploy/prod/nginx/litellm.conf" in out and not conf.exists()
+    assert _render("--check")[0] == 0
+
+
+def test_a_stale_file_edited_by_hand_is_not_removed_without_force(project: Path) -> None:
+    assert _render()[0] == 0
+    conf = project.parent / "deploy/prod/nginx/litellm.conf"
+    conf.write_text(conf.read_text(encoding="utf-8") + "# tuned by hand\n", encoding="utf-8")
+    _drop_prod_balancer(project)
+    code, out = _render()
+    assert code == 1 and "no longer rendered" in out and "-# tuned by hand" in out and conf.exists()
+    code, out = _render("--force")
+    assert code == 0 and not conf.exists()
+
+
+def test_files_of_other_environments_and_hand_written_files_are_never_stale(project: Path) -> None:
+    assert _render()[0] == 0
+    other = project.parent / "deploy/prod/notes.conf"
+    other.write_text("# my own file\n", encoding="utf-8")
+    staging = CliRunner().invoke(cli, ["render", "staging", "--out", "deploy/prod/x", "--as-of", "2026-11-27"])
+    assert staging.exit_code == 0, staging.output
+    assert _render("--check")[0] == 0
+    assert other.exists()
