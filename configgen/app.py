@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from configgen.findings import Finding, Severity, has_errors, sort_findings
-from configgen.plan import Action, PlannedFile
 from configgen.rules.registry import INTERNAL_ERROR
 
 if TYPE_CHECKING:
     from configgen.load.yaml import YamlDocument
     from configgen.model.load import LoadedProject
     from configgen.pipeline import Rendered
+    from configgen.plan import PlannedFile
 
 
 def exit_code(findings: Sequence[Finding], strict: bool = False, drift: bool = False) -> int:
@@ -128,7 +128,7 @@ def render(
     not written by configgen (unless ``force``), or when ``check`` is set (drift only reported).
     """
     from configgen.pipeline import check_project, check_rendered, names_inventories, render_project
-    from configgen.plan import plan_files
+    from configgen.plan import Action, plan_files
     from configgen.render.header import regenerate_command, split_header
     from configgen.render.outputs import output_path
     from configgen.rules.inventory.bind import check_against_inventories

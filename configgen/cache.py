@@ -19,10 +19,9 @@ trusted. Nothing secret is stored: what is stored is what was printed, and every
 """
 
 # os.path on purpose (a cache hit pays for every call, and pathlib objects cost more):
-# ruff: noqa: PTH100, PTH109, PTH116, PTH123, PTH208
+# ruff: noqa: PTH100, PTH109, PTH111, PTH116, PTH118, PTH120, PTH123, PTH208
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -30,8 +29,15 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+try:  # BLAKE2 without OpenSSL: `import hashlib` loads _hashlib (about 10 ms), which a cache hit cannot afford
+    from _blake2 import blake2b as _hash
+except ImportError:  # pragma: no cover - another Python build
+    from hashlib import blake2b as _hash
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORMAT = 1
 MAX_ENTRIES = 256
@@ -42,7 +48,7 @@ KEY_ENV = ("CONFIGGEN_PROJECT", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TE
            "CONFIGGEN_MAX_FILE_BYTES", "CONFIGGEN_MAX_YAML_VALUES", "CONFIGGEN_MAX_YAML_ALIAS_VALUES",
            "CONFIGGEN_MAX_YAML_DEPTH", "CONFIGGEN_MAX_DOTENV_EXPANSION", "CONFIGGEN_MAX_TEMPLATE_SECONDS",
            "CONFIGGEN_MAX_OUTPUT_CHARS", "CONFIGGEN_MAX_TEMPLATE_VALUE", "CONFIGGEN_PURE_YAML")
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 #: path -> its state when the run first touched it (None: not recording)
 _recorded: dict[str, str] | None = None
@@ -54,11 +60,11 @@ class Hit(NamedTuple):
     code: int
 
 
-def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path:
+def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
     if environ.get("CONFIGGEN_CACHE_DIR"):
-        return Path(environ["CONFIGGEN_CACHE_DIR"])
-    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "configgen"
+        return environ["CONFIGGEN_CACHE_DIR"]
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "configgen")
 
 
 def cacheable(argv: Sequence[str]) -> bool:
@@ -76,7 +82,7 @@ def enabled(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os
 
 def fingerprint() -> str:
     """configgen's own files (code, templates, package data) and the interpreter."""
-    h = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{sys.executable}\0".encode())
+    h = _hash(f"{FORMAT}\0{sys.version}\0{sys.executable}\0".encode(), digest_size=32)
     stack = [_PACKAGE]
     entries: list[str] = []
     while stack:
@@ -85,7 +91,7 @@ def fingerprint() -> str:
             for e in it:
                 if e.is_dir(follow_symlinks=False):
                     if e.name != "__pycache__":
-                        stack.append(Path(e.path))
+                        stack.append(e.path)
                     continue
                 st = e.stat()
                 entries.append(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}")
@@ -104,7 +110,7 @@ def key(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.env
         "env": {k: environ.get(k) for k in KEY_ENV},
         "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
     }
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8", "surrogateescape")).hexdigest()
+    return _hash(json.dumps(material, sort_keys=True).encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
 
 
 def _isatty(stream: Any) -> bool:
@@ -128,17 +134,17 @@ def state(path: str) -> str:
             names = sorted(os.listdir(path))
         except OSError as exc:
             return f"{real}\0unreadable:{exc.errno}"
-        return f"{real}\0dir:{hashlib.sha256(chr(0).join(names).encode('utf-8', 'surrogateescape')).hexdigest()}"
+        return f"{real}\0dir:{_hash(chr(0).join(names).encode('utf-8', 'surrogateescape'), digest_size=32).hexdigest()}"
     if not stat.S_ISREG(st.st_mode):
         return f"{real}\0mode:{stat.S_IFMT(st.st_mode)}"
-    h = hashlib.sha256()
+    h = _hash(digest_size=32)
     try:
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as exc:
         return f"{real}\0unreadable:{exc.errno}"
-    return f"{real}\0sha256:{h.hexdigest()}"
+    return f"{real}\0blake2b:{h.hexdigest()}"
 
 
 def note(path: str | os.PathLike[str]) -> None:
@@ -162,7 +168,7 @@ def _ignored(path: str) -> bool:
     # key through sys.version and are not inputs; devices and /proc are never inputs that can be hashed.
     # jinja's bytecode cache (a folder `_jinja2-cache-UID` in the temp dir) is keyed by the templates'
     # checksums, which the fingerprint covers.
-    return path.startswith((str(_PACKAGE), sys.prefix, sys.base_prefix, "/proc/", "/dev/", "/sys/")) or (
+    return path.startswith((_PACKAGE, sys.prefix, sys.base_prefix, "/proc/", "/dev/", "/sys/")) or (
         "/_jinja2-cache-" in path
     )
 
@@ -201,7 +207,7 @@ def stop_recording() -> dict[str, str]:
 
 def lookup(entry_key: str, environ: dict[str, str] | os._Environ[str] = os.environ) -> Hit | None:
     """The stored result for this key, if every file it read is as it was."""
-    path = cache_dir(environ) / entry_key[:2] / entry_key
+    path = os.path.join(cache_dir(environ), entry_key[:2], entry_key)
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_ENTRY_BYTES + 1)
@@ -232,7 +238,9 @@ def store(entry_key: str, hit: Hit, inputs: dict[str, str], environ: dict[str, s
                        "stderr": hit.stderr, "code": hit.code}, sort_keys=True).encode("utf-8", "surrogateescape")
     if len(body) > MAX_ENTRY_BYTES:
         return
-    root = cache_dir(environ)
+    from pathlib import Path  # after a miss: the run has imported it already
+
+    root = Path(cache_dir(environ))
     folder = root / entry_key[:2]
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

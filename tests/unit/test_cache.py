@@ -120,7 +120,7 @@ def test_configgen_itself_is_part_of_the_key(tmp_path: Path, monkeypatch: pytest
     (pkg / "knowledge" / "data").mkdir(parents=True)
     data = pkg / "knowledge" / "data" / "azure_openai.json"
     data.write_text("{}")
-    monkeypatch.setattr(cache, "_PACKAGE", pkg)
+    monkeypatch.setattr(cache, "_PACKAGE", str(pkg))
     before = cache.fingerprint()
     data.write_text('{"models": {}}')  # the catalogue changed (size and mtime)
     assert cache.fingerprint() != before

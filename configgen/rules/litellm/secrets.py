@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 from configgen.findings import DataPath, Finding, Severity
@@ -32,6 +31,8 @@ _PERMIT_WEAK = "dangerously_permit_weak_or_unset_master_key"
 
 
 def _is_public_key(value: str) -> bool:
+    import hashlib  # only for a value that looks like a key (hashlib loads OpenSSL: ms of every start)
+
     return hashlib.sha256(value.strip().encode()).hexdigest() in _PUBLIC_KEY_DIGESTS
 
 
