@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import re
-import sys
 import types
 import typing
 from pathlib import Path
@@ -233,16 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     text = render(build())
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is out of date with the installed litellm; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        print(f"{args.out} matches the installed litellm")
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    from snapshot_io import write_or_check  # beside this script (its folder is first on sys.path)
+
+    return write_or_check(args.out, text, args.check, __file__)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import contextlib
 import io
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -95,16 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     text = json.dumps(build(), indent=0) + "\n"
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            print(f"{args.out} is out of date with the installed litellm; run {Path(__file__).name}", file=sys.stderr)
-            return 1
-        print(f"{args.out} matches the installed litellm")
-        return 0
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    from snapshot_io import write_or_check  # beside this script (its folder is first on sys.path)
+
+    return write_or_check(args.out, text, args.check, __file__)
 
 
 if __name__ == "__main__":
