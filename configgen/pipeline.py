@@ -287,6 +287,7 @@ def render_project(
 
     assert loaded.project is not None
     dirs = project_template_dirs(loaded) if template_dirs is None else template_dirs
+    _note_folders(dirs)
     done: list[Rendered] = []
     for name in env_names:
         view = loaded.envs[name]
@@ -378,3 +379,15 @@ def _finish_interrupted_writes(loaded: LoadedProject, rendered: Sequence[Rendere
         assert model is not None
         paths += [output_path(item.env, model, out, None, loaded.path.parent) for out in item.outputs]
     recover(paths)
+
+
+def _note_folders(dirs: Sequence[Path]) -> None:
+    """A project template that appears later replaces a built-in one: the result cache must see the
+    folders' listings (jinja looks for a template without opening what is not there)."""
+    import os
+
+    from configgen.cache import note
+
+    for d in dirs:
+        for folder, _, _ in os.walk(d):
+            note(folder)

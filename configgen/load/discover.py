@@ -19,9 +19,13 @@ def find_project_file(explicit: Path | None, cwd: Path | None = None) -> Path:
     named = os.environ.get(PROJECT_ENV)
     if named:
         return Path(named)
+    from configgen.cache import note
+
     here = cwd or Path.cwd()
     for directory in (here, *here.parents):
         candidate = directory / DEFAULT_PROJECT_FILE
+        note(candidate)  # a project file that appears nearer later changes which one is meant (cache)
+        note(directory / ".git")
         if candidate.is_file():
             return candidate
         if (directory / ".git").exists():
