@@ -82,12 +82,25 @@ def topology(project: Project, env_name: str, env: Environment) -> Topology:
     used_refs: list[str] = []
     if env.app.mode == "proxy" and env.proxy is not None:
         proxy = env.proxy
-        instances = [
-            Node(_ident("proxy", str(i + 1)), (f"litellm-{i + 1}", f"{inst.host}:{inst.port}"))
-            for i, inst in enumerate(proxy.instances)
-        ]
+        k8s = env.kubernetes
+        if k8s is not None:
+            # On Kubernetes the pods are replicas of one Deployment and the Service balances them.
+            from configgen.model.k8s_facts import max_replicas, replicas
+
+            low, high = replicas(env), max_replicas(env)
+            pods = f"{low} pods" if low == high else f"{low}-{high} pods (autoscaled)"
+            instances = [Node(_ident("proxy", "pods"), (f"Deployment {k8s.name}", f"{pods} in {k8s.namespace}"))]
+        else:
+            instances = [
+                Node(_ident("proxy", str(i + 1)), (f"litellm-{i + 1}", f"{inst.host}:{inst.port}"))
+                for i, inst in enumerate(proxy.instances)
+            ]
         topo.clusters.append(Cluster(PROXIES, f"LiteLLM proxy ({proxy.routing_strategy})", instances))
-        if env.balancer is not None:
+        if k8s is not None:
+            topo.nodes.append(Node("balancer", (f"Service {k8s.name}", proxy_base_url(env))))
+            topo.edges.append(Edge("app", "balancer"))
+            topo.edges.extend(Edge("balancer", n.id) for n in instances)
+        elif env.balancer is not None:
             b = env.balancer
             topo.nodes.append(Node("balancer", (f"{_BALANCER_NAMES[b.kind]}", proxy_base_url(env))))
             topo.edges.append(Edge("app", "balancer"))

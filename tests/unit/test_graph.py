@@ -168,3 +168,13 @@ def test_cli_errors(tmp_path: Path) -> None:
     path.write_text(PROJECT.replace("capacity: 20", "capacity: lots"), encoding="utf-8")
     result = runner.invoke(cli, ["graph", "-p", str(path), "prod"], catch_exceptions=False)
     assert result.exit_code == 1 and f"{path}:11:" in result.output
+
+
+def test_a_kubernetes_environment_is_a_deployment_behind_its_service() -> None:
+    loaded = load_project(EXAMPLE)
+    assert loaded.project is not None
+    env = loaded.envs["aks"].model
+    assert env is not None and env.kubernetes is not None
+    text = mermaid(loaded.project, "aks", env)
+    assert f"Service {env.kubernetes.name}" in text and f"Deployment {env.kubernetes.name}" in text
+    assert "127.0.0.1" not in text  # the VM instances of the defaults are not what runs there
