@@ -169,12 +169,22 @@ def _pod_env(container: dict[str, Any]) -> dict[str, str]:
 
 #: As the pod runs: the root file system read-only, an empty writable /tmp (the emptyDir), the config
 #: mounted read-only (at /mnt, standing in for /etc/litellm), as uid/gid 1000 (the securityContext).
+#: $0 config folder, $1 a folder under /tmp to keep visible ("" for none: a virtualenv that lives under
+#: /tmp, as in a CI clone there, would vanish under the pod's empty /tmp), $2 root|pod, $3 uid, $4 gid.
 _POD_SANDBOX = (
-    'mount -o remount,bind,ro / && mount --bind -o ro "$0" /mnt && '
+    'if [ -n "$1" ]; then mount --bind "$1" "$0/keep"; fi && '
+    'mount -o remount,bind,ro / && mount --rbind -o ro "$0" /mnt && '
     "mount -t tmpfs -o size=500m,mode=1777 tmpfs /tmp && "
-    'if [ "$1" = root ]; then shift 3; exec "$@"; fi; '
-    'exec setpriv --reuid "$2" --regid "$3" --clear-groups -- "${@:4}"'
+    'if [ -n "$1" ]; then mkdir -p "$1" && mount --bind /mnt/keep "$1"; fi && '
+    'if [ "$2" = root ]; then shift 4; exec "$@"; fi; '
+    'exec setpriv --reuid "$3" --regid "$4" --clear-groups -- "${@:5}"'
 )
+
+
+def _kept_under_tmp() -> str:
+    """The virtualenv's folder when it lives under /tmp (the pod's /tmp is an empty emptyDir)."""
+    prefix = os.path.realpath(sys.prefix)
+    return prefix if prefix == "/tmp" or prefix.startswith("/tmp/") else ""
 
 
 def _sandboxed() -> bool:
@@ -237,8 +247,11 @@ def cluster(tmp_path: Path) -> Iterator[dict[str, Any]]:
             if _sandboxed():
                 argv = _pod_command(container, Path("/mnt/config.yaml"), port)
                 who = "pod" if _uid_can_run_this_python(pod_sec["runAsUser"]) else "root"
+                keep = _kept_under_tmp()
+                if keep:
+                    (home / "etc" / "keep").mkdir()
                 argv = ["unshare", "-m", "--propagation", "private", "bash", "-c", _POD_SANDBOX, str(home / "etc"),
-                        who, str(pod_sec["runAsUser"]), str(pod_sec["runAsGroup"]), *argv]
+                        keep, who, str(pod_sec["runAsUser"]), str(pod_sec["runAsGroup"]), *argv]
                 env = proxy_env(env, home=Path(env["HOME"]))  # HOME stays the rendered /tmp
             else:  # not root: the same command and env, without the read-only root and uid 1000
                 argv = _pod_command(container, local_config, port)
