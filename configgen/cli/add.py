@@ -79,6 +79,7 @@ def resource(
 ) -> None:
     """Add Azure OpenAI resource NAME with its first deployment."""
     from configgen.tools.authoring import edit
+
     def change(tree: Any) -> None:
         edit.add_resource(
             tree,
@@ -111,6 +112,7 @@ def deployment(
 ) -> None:
     """Add deployment NAME to RESOURCE."""
     from configgen.tools.authoring import edit
+
     def change(tree: Any) -> None:
         edit.add_deployment(tree, resource_name, name, model=model, version=version, sku=sku, capacity=capacity)
 
@@ -141,6 +143,7 @@ def alias(
 ) -> None:
     """Add model alias NAME (what the app asks for), served by the given deployments."""
     from configgen.tools.authoring import edit
+
     def change(tree: Any) -> None:
         edit.add_alias(tree, name, deployments=list(deployments), fallbacks=list(fallbacks), environment=environment)
 
@@ -155,6 +158,7 @@ def alias(
 def environment(name: str, description: str, production: bool, project: Path | None, as_of: dt.date | None) -> None:
     """Add environment NAME; it starts as the defaults (override keys under it afterwards)."""
     from configgen.tools.authoring import edit
+
     def change(tree: Any) -> None:
         edit.add_environment(tree, name, description=description, production=production)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from configgen.cli.options import as_of_option, project_file_option
+from configgen.cli.options import as_of_option, file_list_option, project_file_option
 
 
 @click.command("import", short_help="Start or extend the project from an Azure deployment list or a LiteLLM config.")
@@ -21,12 +21,10 @@ from configgen.cli.options import as_of_option, project_file_option
 @click.option("--resource", help="Project resource to add the deployments to (default: the account in the list).")
 @click.option("--region", help="Azure region of a resource the project does not have yet.")
 @click.option("--endpoint", help="Endpoint of a new resource (default https://ACCOUNT.openai.azure.com).")
-@click.option(
+@file_list_option(
     "--inventory",
     "inventories",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="With a LiteLLM config: deployment lists giving model, version, SKU and capacity (repeatable).",
+    "With a LiteLLM config: deployment lists giving model, version, SKU and capacity (repeatable).",
 )
 @project_file_option("Project file to write (default: ./configgen.yaml).")
 @click.option(

@@ -16,7 +16,7 @@ import click
 
 from configgen import __version__
 from configgen.cli.completion import complete_env
-from configgen.cli.options import as_of_option, emit, no_cache_option, no_secret_name, project_option
+from configgen.cli.options import as_of_option, emit, file_list_option, no_cache_option, no_secret_name, project_option
 from configgen.cli.options import resolve_format as _format
 
 FORMATS = ("auto", "text", "json", "github", "sarif")
@@ -100,19 +100,15 @@ def cli(project: Path | None, color: str) -> None:
 @project_option
 @format_option
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option(
+@file_list_option(
     "--inventory",
     "inventories",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
+    "Deployment list from `az cognitiveservices account deployment list -o json` (repeatable).",
 )
-@click.option(
+@file_list_option(
     "--models",
     "models",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Azure's model list (`configgen catalog fetch` / `catalog import`): lifecycle from Azure (repeatable).",
+    "Azure's model list (`configgen catalog fetch` / `catalog import`): lifecycle from Azure (repeatable).",
 )
 @click.option(
     "--check-render",

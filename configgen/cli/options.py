@@ -178,3 +178,8 @@ no_cache_option = click.option(
     expose_value=False,
     help="Do not answer from (or store into) the result cache (also: CONFIGGEN_NO_CACHE=1).",
 )
+
+
+def file_list_option(flag: str, dest: str, help: str) -> Callable[[Any], Any]:
+    """A repeatable option naming files (inventories, models files)."""
+    return click.option(flag, dest, multiple=True, type=click.Path(dir_okay=False, path_type=Path), help=help)
