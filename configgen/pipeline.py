@@ -74,7 +74,7 @@ def parse_input(
     return Document(found, doc, text, path), problems
 
 
-def check_document(document: Document, as_of: dt.date, *, azure: bool = True) -> list[Finding]:
+def check_document(document: Document, as_of: dt.date, *, rendered: bool = False) -> list[Finding]:
     """The rules of the document's target (projects go through :func:`check_project` instead)."""
     from configgen.rules import load_all, run_rules
     from configgen.rules import targets as t
@@ -84,9 +84,9 @@ def check_document(document: Document, as_of: dt.date, *, azure: bool = True) ->
     if target is None:
         return []
     if target == "litellm":
-        return _check_litellm(document.doc, as_of, azure=azure)
+        return _check_litellm(document.doc, as_of, azure=not rendered)
     if target == "k8s":
-        return _check_k8s(document, as_of, azure=azure)
+        return _check_k8s(document, as_of, rendered=rendered)
     wrap = {"dotenv": t.DotenvTarget, "script": t.ScriptTarget, "balancer": t.BalancerTarget}[target]
     return run_rules(target, wrap(document.doc))  # type: ignore[arg-type]
 
@@ -105,7 +105,7 @@ def _check_litellm(doc: YamlDocument, as_of: dt.date, *, azure: bool) -> list[Fi
     return findings
 
 
-def _check_k8s(document: Document, as_of: dt.date, *, azure: bool) -> list[Finding]:
+def _check_k8s(document: Document, as_of: dt.date, *, rendered: bool) -> list[Finding]:
     """A chart values file or a manifest: the LiteLLM config(s) inside (positions in the Kubernetes
     file), then the Kubernetes rules on the file."""
     from configgen.load.k8s import values_config
@@ -121,9 +121,9 @@ def _check_k8s(document: Document, as_of: dt.date, *, azure: bool) -> list[Findi
         target = K8sFileTarget(doc.file, None, doc.objects, doc.configs)
         findings = list(doc.problems)
     # A rendered ConfigMap or chart values hold the config configgen also writes on its own (and
-    # re-checks there): only the Kubernetes rules run on them (azure=False marks configgen's own output).
-    for cfg in target.configs if azure else []:
-        findings.extend(_check_litellm(cfg.doc, as_of, azure=azure))
+    # re-checks there): only the Kubernetes rules run on them.
+    for cfg in [] if rendered else target.configs:
+        findings.extend(_check_litellm(cfg.doc, as_of, azure=True))
     return findings + run_rules("k8s", target)
 
 
@@ -331,7 +331,7 @@ def check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: d
                 continue
             documents.append(document)
             # Azure rules already judged the project's deployments at their lines in the project.
-            findings.extend(check_document(document, as_of, azure=False))
+            findings.extend(check_document(document, as_of, rendered=True))
         findings.extend(check_bundle(documents, as_of))
     return findings
 
