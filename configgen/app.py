@@ -97,14 +97,14 @@ def _stale(loaded: LoadedProject, rendered: Sequence[Rendered], out_for: Callabl
     """Files this project rendered for these environments earlier that it renders no more, found under
     each environment's output folder (--out, else `outputs.dir`)."""
     from configgen.plan import stale_files
+    from configgen.render.outputs import output_root
 
     keep = {p for p, _, _ in planned}
     found: list[PlannedFile] = []
     for item in rendered:
         model = loaded.envs[item.env].model
         assert model is not None
-        target = out_for(item.env)
-        root = target if target is not None else loaded.path.parent / model.outputs.dir.replace("{env}", item.env)
+        root = output_root(item.env, model, out_for(item.env), loaded.path.parent)
         found += stale_files([root], loaded.path.name, item.env, keep)
     return found
 

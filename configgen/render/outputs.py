@@ -108,9 +108,12 @@ def override(outputs: Outputs, out: Output) -> str | None:
 
 def output_path(env_name: str, env: Environment, out: Output, out_dir: Path | None, project_dir: Path) -> Path:
     """Where an output goes: under --out DIR, else where the project's `outputs:` section says."""
-    if out_dir is not None:
-        return out_dir / PurePosixPath(out.relpath)
-    explicit = override(env.outputs, out)
+    explicit = override(env.outputs, out) if out_dir is None else None
     if explicit is not None:
         return project_dir / explicit.replace("{env}", env_name)
-    return project_dir / env.outputs.dir.replace("{env}", env_name) / PurePosixPath(out.relpath)
+    return output_root(env_name, env, out_dir, project_dir) / PurePosixPath(out.relpath)
+
+
+def output_root(env_name: str, env: Environment, out_dir: Path | None, project_dir: Path) -> Path:
+    """The folder an environment's outputs go to (unless `outputs:` moves one): --out DIR, else `outputs.dir`."""
+    return out_dir if out_dir is not None else project_dir / env.outputs.dir.replace("{env}", env_name)
