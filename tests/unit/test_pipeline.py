@@ -164,9 +164,18 @@ def test_a_cross_check_across_groups_says_which_grouping(tmp_path: Path) -> None
     env.write_text("LITELLM_API_BASE=http://127.0.0.1:4000\nLITELLM_MODEL=no-such-alias\n")
     shutil.copy(prod / "litellm.config.yaml", tmp_path / "litellm.config.yaml")
     shutil.copy(prod / "server" / ".env", tmp_path / "rendered.env")
-    result = app.validate_files([tmp_path / "litellm.config.yaml", env, tmp_path / "rendered.env"], AS_OF)
-    # the hand-written .env is alone in its group: nothing to cross-check it against
-    assert not [f for f in result.findings if f.file == str(env) and f.rule.startswith("bundle-")]
+    from configgen.render.header import split_header
+
+    # The config given as hand-written (no header): it is grouped with the hand-written .env, and the
+    # rendered .env of prod is a group of its own.
+    config = tmp_path / "litellm.config.yaml"
+    config.write_text(split_header(config.read_text())[1])
+    result = app.validate_files([config, env, tmp_path / "rendered.env"], AS_OF)
+    [served] = [f for f in result.findings if f.rule == "bundle-model-not-served"]
+    assert served.file == str(env)
+    assert served.hint.endswith("(checked together: the 2 files given without a configgen header)"), served.hint
+    # the rendered .env is judged with nothing it does not belong with
+    assert not [f for f in result.findings if f.file == str(tmp_path / "rendered.env") and f.rule.startswith("bundle-")]
 
 
 def test_two_spellings_of_one_output_are_a_clash(tmp_path: Path) -> None:
