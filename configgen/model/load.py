@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from configgen.findings import DataPath, Finding, Severity
 from configgen.load.discover import DEFAULT_PROJECT_FILE as DEFAULT_PROJECT_FILE  # re-exported
 from configgen.load.discover import find_project_file as find_project_file  # re-exported
 from configgen.load.yaml import YamlDocument, load_yaml_file, load_yaml_text
 from configgen.model.merge import Layered, merge_environment
 from configgen.model.project import FORMAT_VERSION, Environment, Project
+from configgen.model.records import ValidationError
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The project file as Pydantic models: strict, frozen, unknown keys forbidden.
+"""The project file as records (:mod:`configgen.model.records`): strict, frozen, unknown keys forbidden.
 
 A project has global facts (Azure resources and their deployments) and environments. Each environment
 is ``defaults`` deep-merged with ``environments.<name>`` (see :mod:`configgen.model.merge`) and then
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from configgen.model.records import Field, Record
 
 FORMAT_VERSION = 1
 
@@ -63,8 +63,8 @@ RoutingStrategy = Literal[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
+class _Model(Record):
+    """Every project model: strict types, no unknown keys, frozen."""
 
 
 class ApiKeyAuth(_Model):

@@ -1,4 +1,5 @@
-"""Turn Pydantic validation errors into located findings with hints and "did you mean"."""
+"""Turn validation errors (in Pydantic's shape, see :mod:`configgen.model.records`) into located findings
+with hints and "did you mean"."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from configgen.findings import DataPath, Finding, Severity
 from configgen.load.yaml import YamlDocument
+from configgen.model.records import Record, ValidationError
 from configgen.suggest import hint_for
 
 #: Human descriptions of the name patterns, so an error says what is allowed, not a regex.
@@ -40,7 +40,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> DataPath:
     return tuple(out)
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+def _fields_at(model: type[Record], loc: tuple[int | str, ...]) -> list[str]:
     """The field names a model accepts at ``loc`` (for "did you mean" on unknown keys)."""
     current: Any = model
     for part in loc:
@@ -54,10 +54,10 @@ def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     return names
 
 
-def _models_in(tp: Any) -> list[type[BaseModel]]:
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
+def _models_in(tp: Any) -> list[type[Record]]:
+    if isinstance(tp, type) and issubclass(tp, Record):
         return [tp]
-    out: list[type[BaseModel]] = []
+    out: list[type[Record]] = []
     for arg in typing.get_args(tp):
         out.extend(_models_in(arg))
     return out
@@ -82,13 +82,13 @@ def _descend(tp: Any, part: int | str) -> Any:
         return typing.get_args(tp)[1]
     if origin is list:
         return typing.get_args(tp)[0]
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+    if isinstance(tp, type) and issubclass(tp, Record) and isinstance(part, str):
         field = tp.model_fields.get(part)
         return field.annotation if field else None
     return None
 
 
-def _tag(model: type[BaseModel]) -> str | None:
+def _tag(model: type[Record]) -> str | None:
     field = model.model_fields.get("type")
     if field is None:
         return None
@@ -99,7 +99,7 @@ def _tag(model: type[BaseModel]) -> str | None:
 def findings_from_error(
     err: ValidationError,
     data: Any,
-    model: type[BaseModel],
+    model: type[Record],
     doc: YamlDocument,
     origin: Callable[[DataPath], DataPath] = lambda p: p,
 ) -> list[Finding]:
