@@ -6,8 +6,8 @@ validated as an :class:`Environment`. Cross-references (an alias naming a deploy
 exist, ports that disagree, ...) are checks, not model validators: they need positions and hints.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the records read their annotations as objects
+# (configgen.model.record_spec.hints), so every class names only classes defined above it.
 from typing import Annotated, Any, Literal
 
 from configgen.model.records import Field, Record

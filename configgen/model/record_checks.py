@@ -160,9 +160,11 @@ def _str(limits: dict[str, Any]) -> Check:
     lo, hi, pattern = limits.get("min_length"), limits.get("max_length"), limits.get("pattern")
     # Pydantic's (Rust) regex searches, and its `$` is the end of the text: Python's would also
     # match before a final newline, letting "NAME\n" through.
-    regex = re.compile(_rust_dollars(pattern)) if pattern is not None else None
+    # Compiled at the first value that needs it: most fields with a pattern are absent from a project.
+    regex: re.Pattern[str] | None = None
 
     def check(value: Any, loc: Loc, errors: Errors) -> Any:
+        nonlocal regex
         if not isinstance(value, str):
             errors.append(_err("string_type", loc, "Input should be a valid string", value))
         elif lo is not None and len(value) < lo:
@@ -171,7 +173,7 @@ def _str(limits: dict[str, Any]) -> Check:
         elif hi is not None and len(value) > hi:
             errors.append(_err("string_too_long", loc, f"String should have at most {_plural(hi, 'character')}",
                                value, {"max_length": hi}))
-        elif regex is not None and regex.search(value) is None:
+        elif pattern is not None and (regex := regex or re.compile(_rust_dollars(pattern))).search(value) is None:
             errors.append(_err("string_pattern_mismatch", loc, f"String should match pattern '{pattern}'", value,
                                {"pattern": pattern}))
         else:
