@@ -59,14 +59,12 @@ AS_OF = "2026-11-27"
 MIB = 1024 * 1024
 
 #: The imports every `configgen validate` needs before it reads a byte, set up as the executable does
-#: (collector off, no Pydantic plugin discovery): the Pydantic models of the project file, click for the
+#: (collector off): the project file's models (records, not Pydantic's since issue 19), click for the
 #: command line, Jinja2 to render what is checked, ruamel.yaml's C parser. Their time is a floor no
 #: change inside configgen can go below.
 DEPENDENCIES = (
-    "import gc, sys, types\n"
+    "import gc\n"
     "gc.disable()\n"
-    "stub = types.ModuleType('pydantic.plugin._loader'); stub.get_plugins = tuple\n"
-    "sys.modules['pydantic.plugin._loader'] = stub\n"
     "import click, jinja2, jinja2.sandbox, _ruamel_yaml, configgen.model.project\n"
     "gc.freeze()\n"
 )
@@ -554,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows.append(("both pre-commit hooks on the example (validate, render --check --all)", "–", fmt_s(hooks), "–", "–"))
         rows.append((
-            "importing what validate cannot do without (Pydantic + the project models, click, Jinja2, ruamel.yaml)",
+            "importing what validate cannot do without (the project models, click, Jinja2, ruamel.yaml)",
             "–",
             fmt_s(deps),
             "–",
