@@ -1,4 +1,4 @@
-"""Render an environment's files from sandboxed Jinja templates: pure, returns path -> text.
+"""Render an environment's files: built-in templates in Python, a project's own in sandboxed Jinja; pure.
 
 The context handed to templates is plain data (dicts, lists, strings, numbers) computed here, so a
 template (built-in or a project's own) only lays text out: it cannot reach Python objects.
@@ -7,6 +7,7 @@ template (built-in or a project's own) only lays text out: it cannot reach Pytho
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,9 +37,7 @@ def _jinja_env(template_dirs: list[Path]) -> Any:
 @functools.cache
 def _cached_env(template_dirs: tuple[str, ...]) -> Any:
     """One environment per template folder set: compiled templates are reused across environments."""
-    # Imported here: jinja2 is only paid for by commands that render.
-    import os
-
+    # Imported here: jinja2 is only paid for by a project's own templates.
     import jinja2
     from jinja2.exceptions import SecurityError
 
@@ -103,38 +102,61 @@ def render_environment(
     template_dirs: list[Path] | None = None,
     context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
 ) -> dict[Output, str]:
-    """Render every output of one environment. Raises :class:`RenderError`."""
-    import jinja2
+    """Render every output of one environment. Raises :class:`RenderError`.
 
+    A built-in template is laid out by its Python twin (configgen.render.builtin: same bytes, no Jinja);
+    a project template that overrides it by name is rendered by Jinja in the sandbox."""
+    from configgen.render.builtin import BUILTIN
     from configgen.render.context import build_context
-    from configgen.render.sandbox import TemplateLimit, render_bounded, template_position
 
     ctx = (context_builder or build_context)(project, env_name, env)
-    jenv = _jinja_env(template_dirs or [])
+    dirs = template_dirs or []
     rendered: dict[Output, str] = {}
     bodies: dict[str, str] = {}
     built: dict[str, dict[str, str]] = {}
     for out in outputs_for(env):
+        builtin = None if out.builder or _overridden(out.template, dirs) else BUILTIN.get(out.template)
         try:
             if out.builder:
                 body = _build(out, project, env_name, env, bodies, built)
+            elif builtin is not None:
+                body = builtin(ctx)
             else:
-                body = render_bounded(jenv.get_template(out.template), ctx)
+                body = _render_template(out, ctx, dirs)
         except RenderError:
             raise
-        except TemplateLimit as exc:
-            raise RenderError(out.relpath, f"template {exc}") from exc
         except UnsafeValue as exc:
             raise RenderError(out.relpath, f"a value cannot be written safely: {exc}") from exc
-        except jinja2.TemplateError as exc:
-            where = template_position(exc.__traceback__) or out.template
-            raise RenderError(out.relpath, f"template {where}: {exc}") from exc
-        except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
-            where = template_position(exc.__traceback__) or out.template or str(out.builder)
-            raise RenderError(out.relpath, f"template {where} failed: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            raise RenderError(out.relpath, f"template {out.template or out.builder} failed: {type(exc).__name__}: {exc}") from exc
         bodies[out.kind] = body
         rendered[out] = with_header(body, out.comment, source_name, env_name, command)
     return rendered
+
+
+def _overridden(template: str, template_dirs: list[Path]) -> bool:
+    """Whether a project folder has its own file of this name (Jinja's loaders would pick that one)."""
+    return any(os.path.lexists(d / template) for d in template_dirs)
+
+
+def _render_template(out: Output, ctx: dict[str, Any], template_dirs: list[Path]) -> str:
+    """A project's template, in the bounded sandbox; its failures become RenderError with their line."""
+    import jinja2
+
+    from configgen.render.sandbox import TemplateLimit, render_bounded, template_position
+
+    try:
+        return render_bounded(_jinja_env(template_dirs).get_template(out.template), ctx)
+    except TemplateLimit as exc:
+        raise RenderError(out.relpath, f"template {exc}") from exc
+    except UnsafeValue:
+        raise
+    except jinja2.TemplateError as exc:
+        where = template_position(exc.__traceback__) or out.template
+        raise RenderError(out.relpath, f"template {where}: {exc}") from exc
+    except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
+        where = template_position(exc.__traceback__) or out.template
+        raise RenderError(out.relpath, f"template {where} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _build(

@@ -1,7 +1,8 @@
 """THE table of outputs: every file `render` can write, and what it is re-checked as.
 
-A new output kind is one row here, its template under ``render/templates/``, and (if its language is
-new) a row in the input kinds table (:mod:`configgen.load.kinds`) with its rules folder.
+A new output kind is one row here, its template under ``render/templates/`` and the template's Python
+twin in ``render/builtin/``, and (if its language is new) a row in the input kinds table
+(:mod:`configgen.load.kinds`) with its rules folder.
 """
 
 from __future__ import annotations
