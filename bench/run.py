@@ -60,12 +60,12 @@ MIB = 1024 * 1024
 
 #: The imports every `configgen validate` needs before it reads a byte, set up as the executable does
 #: (collector off): the project file's models (records, not Pydantic's since issue 19), click for the
-#: command line, Jinja2 to render what is checked, ruamel.yaml's C parser. Their time is a floor no
-#: change inside configgen can go below.
+#: command line, ruamel.yaml's C parser (Jinja2 only renders a project's own templates since then).
+#: Their time is a floor no change inside configgen can go below.
 DEPENDENCIES = (
     "import gc\n"
     "gc.disable()\n"
-    "import click, jinja2, jinja2.sandbox, _ruamel_yaml, configgen.model.project\n"
+    "import click, _ruamel_yaml, configgen.model.project\n"
     "gc.freeze()\n"
 )
 
@@ -552,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows.append(("both pre-commit hooks on the example (validate, render --check --all)", "–", fmt_s(hooks), "–", "–"))
         rows.append((
-            "importing what validate cannot do without (the project models, click, Jinja2, ruamel.yaml)",
+            "importing what validate cannot do without (the project models, click, ruamel.yaml)",
             "–",
             fmt_s(deps),
             "–",
