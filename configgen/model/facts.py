@@ -11,6 +11,7 @@ Facts these rely on (../shared/FACTS.md, docs/verified-litellm.md):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from configgen.model.project import (
@@ -44,10 +45,17 @@ def base_model(dep: Deployment) -> str:
 
 def rpm_tpm(dep: Deployment) -> tuple[int | None, int | None]:
     """Explicit rpm/tpm win; otherwise derived from capacity and SKU by the Azure catalogue."""
+    rpm, tpm = _derived_rpm_tpm(dep.model, dep.version, dep.sku, dep.capacity)
+    return (dep.rpm if dep.rpm is not None else rpm, dep.tpm if dep.tpm is not None else tpm)
+
+
+@functools.lru_cache(maxsize=4096)
+def _derived_rpm_tpm(model: str, version: str, sku: str, capacity: int | None) -> tuple[int | None, int | None]:
+    # Every environment renders every deployment it serves: derive each one once (the packaged
+    # catalogue is read once per process, so the answer cannot change).
     from configgen.knowledge.azure_catalog import load_catalog
 
-    rpm, tpm = load_catalog().rpm_tpm(dep.model, dep.version, dep.sku, dep.capacity)
-    return (dep.rpm if dep.rpm is not None else rpm, dep.tpm if dep.tpm is not None else tpm)
+    return load_catalog().rpm_tpm(model, version, sku, capacity)
 
 
 def auth_params(res: Resource) -> list[tuple[str, str]]:

@@ -149,10 +149,13 @@ def comment_text(value: object) -> Escaped:
     return Escaped(text)
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
 def ident(value: object) -> Escaped:
     """A bare identifier (a YAML key or config keyword chosen by configgen itself)."""
     text = str(value)
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
+    if not _IDENT.match(text):
         raise UnsafeValue(f"{text!r} is not an identifier")
     return Escaped(text)
 
