@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, NamedTuple
 
 from configgen.findings import Finding, Severity
+from configgen.rules import memo
 
 Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory", "k8s"]
 
@@ -69,16 +70,20 @@ def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = 
     A rule that raises becomes one ``internal-error`` finding naming the rule, the file and the
     exception type; every other rule still runs (one buggy rule must not hide the rest of the report).
     With CONFIGGEN_DEBUG set, the traceback goes to stderr as well.
+
+    Rules of one target share what :func:`configgen.rules.memo.per_target` functions compute from it
+    (one walk of a document's strings for all the secret rules), for this call only.
     """
     wanted = set(only) if only is not None else None
     out: list[Finding] = []
-    for r in rules_for(target_kind):
-        if wanted is not None and r.id not in wanted:
-            continue
-        try:
-            out.extend(r.run(target))
-        except Exception as exc:  # the isolation this function promises
-            out.append(crash_finding(r.id, target_file(target), exc))
+    with memo.scope():
+        for r in rules_for(target_kind):
+            if wanted is not None and r.id not in wanted:
+                continue
+            try:
+                out.extend(r.run(target))
+            except Exception as exc:  # the isolation this function promises
+                out.append(crash_finding(r.id, target_file(target), exc))
     return out
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
+from configgen.rules.strings import StringValues, string_values
 
 ENV_PREFIX = "os.environ/"
 
@@ -50,9 +51,16 @@ _MISSPELLED_REFS = (
 )
 
 
+#: The first characters of every spelling in _MISSPELLED_REFS (`os.`, `env`, `environ`, `ENV`, `{{`, `%`):
+#: any other value is no misspelled reference, without trying the eight patterns.
+_MISSPELLED_FIRST = frozenset("oeE{%")
+
+
 def misspelled_ref(value: str) -> str | None:
     """The variable name in a value meant as an environment reference that LiteLLM does not resolve
     (`os.environ['X']`, `os.getenv("X")`, `env/X`, `{{ X }}`, `%X%`, `os.environ/ X`); else None."""
+    if value[:1] not in _MISSPELLED_FIRST:
+        return None
     for pattern in _MISSPELLED_REFS:
         match = pattern.match(value)
         if match:
@@ -69,6 +77,8 @@ def env_ref_name(value: Any) -> str | None:
 
 def shell_refs(value: str) -> list[str]:
     """Names in shell-style references (``${NAME}``, ``${NAME:-x}``, a whole ``$NAME``) in ``value``."""
+    if "$" not in value:
+        return []
     return [a or b for a, b in _SHELL_REF.findall(value)]
 
 
@@ -114,16 +124,10 @@ def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
     return lp if isinstance(lp, dict) else {}
 
 
-def walk_strings(data: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    """Every string value (not key) in ``data`` with its path."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from walk_strings(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from walk_strings(v, (*path, i))
+def walk_strings(data: Any) -> StringValues:
+    """Every string value (not key) in ``data`` with its path: one walk per rule target, whatever
+    number of rules reads it (:func:`configgen.rules.strings.string_values`)."""
+    return string_values(data)
 
 
 def served_names(docs: Iterable[YamlDocument]) -> set[str]:
