@@ -85,8 +85,23 @@ def _could_match(index: int, text: str) -> bool:
     return any(n in text for n in needles) if len(needles) > 1 else needles[0] in text
 
 
+_any_needle: list[re.Pattern[str]] = []
+
+
+def _could_match_any(text: str) -> bool:
+    """Whether any shape could match ``text``: one search for all needles (most values have none)."""
+    if len(text) >= _HEX_KEY_LENGTH:
+        return True
+    if not _any_needle:
+        needles = sorted({n for _k, _s, _g, ns in _SHAPES for n in ns or ()}, key=len, reverse=True)
+        _any_needle.append(re.compile("|".join(re.escape(n) for n in needles)))
+    return _any_needle[0].search(text) is not None
+
+
 def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:
     """(kind, pattern, group) of every shape that could match ``text``, in order."""
+    if not _could_match_any(text):
+        return
     for index, (kind, _source, group, _needles) in enumerate(_SHAPES):
         if _could_match(index, text):
             yield kind, _pattern(index), group
@@ -282,6 +297,8 @@ def redact(text: str) -> str:
     ``[REDACTED]`` (context kept)."""
     if _known_sorted:
         text = _redact_known(text)
+    if not _could_match_any(text):
+        return text
     for index, (_kind, _source, group, _needles) in enumerate(_SHAPES):
         if not _could_match(index, text):  # the text as redacted so far
             continue
