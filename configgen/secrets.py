@@ -99,12 +99,20 @@ def _could_match_any(text: str) -> bool:
 
 
 def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:
-    """(kind, pattern, group) of every shape that could match ``text``, in order."""
+    """(kind, pattern, group) of every shape that could match ``text``, in order (_could_match, inlined)."""
     if not _could_match_any(text):
         return
-    for index, (kind, _source, group, _needles) in enumerate(_SHAPES):
-        if _could_match(index, text):
-            yield kind, _pattern(index), group
+    long_enough = len(text) >= _HEX_KEY_LENGTH
+    for index, (kind, _source, group, needles) in enumerate(_SHAPES):
+        if needles is None:
+            if not long_enough:
+                continue
+        elif len(needles) == 1:
+            if needles[0] not in text:
+                continue
+        elif not any(n in text for n in needles):
+            continue
+        yield kind, _pattern(index), group
 
 
 _REFERENCE = re.compile(r"^(?:os\.environ/\w+|\$\{\w+(?::?[-=?][^}]*)?\}|\$\w+|<[^<>]*>)$")
