@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -158,6 +159,11 @@ def is_served(name: str, served: set[str]) -> bool:
 def azure_host(api_base: Any) -> bool:
     if not isinstance(api_base, str) or env_ref_name(api_base) is not None:
         return False
+    return _azure_host(api_base)
+
+
+@functools.lru_cache(maxsize=1024)  # a config names a few api_bases for its many entries; rules ask per entry
+def _azure_host(api_base: str) -> bool:
     try:
         host = urlsplit(api_base.strip()).hostname
     except ValueError:
@@ -169,7 +175,12 @@ def v1_api_base(api_base: Any) -> bool:
     """An Azure OpenAI api_base that already ends in the v1 API's route, ``https://R.openai.azure.com/openai/v1``."""
     if not azure_host(api_base):
         return False
-    path = urlsplit(str(api_base).strip()).path.rstrip("/")
+    return _v1_path(str(api_base))
+
+
+@functools.lru_cache(maxsize=1024)
+def _v1_path(api_base: str) -> bool:
+    path = urlsplit(api_base.strip()).path.rstrip("/")
     return path.endswith("/openai/v1")
 
 

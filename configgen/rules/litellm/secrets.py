@@ -34,6 +34,8 @@ _VALUE_CACHE = 16384
 
 
 def _is_public_key(value: str) -> bool:
+    if env_ref_name(value) is not None:
+        return False  # a reference is no key (and os.environ/... is no preimage of the digests)
     import hashlib  # only for a value that looks like a key (hashlib loads OpenSSL: ms of every start)
 
     return hashlib.sha256(value.strip().encode()).hexdigest() in _PUBLIC_KEY_DIGESTS
