@@ -114,8 +114,13 @@ def test_find_secret_redact_and_secret_kind_agree_with_the_unfiltered_check(text
 @example("{{ KEY }}")
 @example("%KEY%")
 @example("ENV:KEY")
-def test_misspelled_ref_first_character_filter_drops_nothing(text: str) -> None:
-    full = next((m.group(1) for p in common._MISSPELLED_REFS if (m := p.match(text))), None)
+@example("os.environ/ KEY")
+@example("os.environ/KEY ")
+@example("os.environ/KEY\u2003")
+@example("os.environ:KEY")
+@example("os.environ/\x1fKEY")
+def test_misspelled_ref_prefix_filter_drops_nothing(text: str) -> None:
+    full = next((m.group(1) for p in common._MISSPELLED_REFS if (m := re.match(p, text))), None)
     assert common.misspelled_ref(text) == full
 
 
@@ -124,4 +129,4 @@ def test_misspelled_ref_first_character_filter_drops_nothing(text: str) -> None:
 @example("${KEY:-x}")
 @example("$KEY")
 def test_shell_refs_dollar_filter_drops_nothing(text: str) -> None:
-    assert common.shell_refs(text) == [a or b for a, b in common._SHELL_REF.findall(text)]
+    assert common.shell_refs(text) == [a or b for a, b in re.findall(common._SHELL_REF, text)]

@@ -33,7 +33,7 @@ SECRET_FIELDS = frozenset(
 #: The router settings that take fallback lists (litellm/router.py Router.__init__).
 FALLBACK_SETTINGS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
 
-_SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$")
+_SHELL_REF = r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$"
 
 
 #: Whole values that are meant as an environment reference but are not `os.environ/NAME`, which is all
@@ -41,29 +41,36 @@ _SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([
 #: then `os.getenv`): Python spellings, other tools' syntax, and a space after the slash (`os.getenv(" X")`
 #: is None).
 _MISSPELLED_REFS = (
-    re.compile(r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$"""),
-    re.compile(r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$"""),
-    re.compile(r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$"),
-    re.compile(r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$"),
-    re.compile(r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$"),
-    re.compile(r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$"),
-    re.compile(r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$"),
-    re.compile(r"^%([A-Za-z_][A-Za-z0-9_]*)%$"),
+    r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$""",
+    r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$""",
+    r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$",
+    r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$",
+    r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$",
+    r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$",
+    r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$",
+    r"^%([A-Za-z_][A-Za-z0-9_]*)%$",
 )
+#: How every spelling in _MISSPELLED_REFS starts: any other value is no misspelled reference, without
+#: trying (or compiling) the eight patterns.
+_MISSPELLED_PREFIXES = ("os.", "env", "ENV", "{{", "%")
 
 
-#: The first characters of every spelling in _MISSPELLED_REFS (`os.`, `env`, `environ`, `ENV`, `{{`, `%`):
-#: any other value is no misspelled reference, without trying the eight patterns.
-_MISSPELLED_FIRST = frozenset("oeE{%")
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: most configs never need these (and every start would pay for them)."""
+    return re.compile(pattern)
 
 
 def misspelled_ref(value: str) -> str | None:
     """The variable name in a value meant as an environment reference that LiteLLM does not resolve
     (`os.environ['X']`, `os.getenv("X")`, `env/X`, `{{ X }}`, `%X%`, `os.environ/ X`); else None."""
-    if value[:1] not in _MISSPELLED_FIRST:
+    if not value.startswith(_MISSPELLED_PREFIXES):
         return None
+    after = len(ENV_PREFIX)
+    if value.startswith(ENV_PREFIX) and not value[after : after + 1].isspace() and not value[-1:].isspace():
+        return None  # `os.environ/NAME` as LiteLLM reads it: only a space after `/` or at the end is wrong
     for pattern in _MISSPELLED_REFS:
-        match = pattern.match(value)
+        match = _compiled(pattern).match(value)
         if match:
             return match.group(1)
     return None
@@ -80,7 +87,7 @@ def shell_refs(value: str) -> list[str]:
     """Names in shell-style references (``${NAME}``, ``${NAME:-x}``, a whole ``$NAME``) in ``value``."""
     if "$" not in value:
         return []
-    return [a or b for a, b in _SHELL_REF.findall(value)]
+    return [a or b for a, b in _compiled(_SHELL_REF).findall(value)]
 
 
 def credential_values(doc: YamlDocument, lp: dict[str, Any]) -> dict[str, Any] | None:
