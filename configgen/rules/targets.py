@@ -20,10 +20,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.findings import DataPath, Finding, Severity
-from configgen.load.dotenv import DotenvDocument
 from configgen.load.yaml import YamlDocument
 
 if TYPE_CHECKING:
+    from configgen.load.dotenv import DotenvDocument
     from configgen.load.inventory import Inventory
     from configgen.load.k8s import EmbeddedConfig
     from configgen.model.load import LoadedProject

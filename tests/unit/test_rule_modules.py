@@ -63,3 +63,18 @@ def test_the_per_target_index_follows_every_change_to_the_registry() -> None:
         REGISTRY.clear()
         REGISTRY.update(before)
     assert _ids("script") == expected
+
+
+def test_loading_every_rule_imports_no_reader_of_other_file_kinds() -> None:
+    """`configgen validate litellm.config.yaml` loads all rules; the .env, balancer and script readers
+    are imported by the rules that need them, when their file kind is checked."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, configgen.rules as r; r.load_all(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('configgen.load.dotenv', "
+        "'configgen.load.balancer', 'configgen.load.script'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
