@@ -23,43 +23,97 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 #: LiteLLM's documented example master key; litellm/proxy/proxy_server.py refuses to start with it.
 LITELLM_DEFAULT_KEY = "sk-1234"
 
 _ALNUM = "A-Za-z0-9"
 
-# (kind, pattern, group holding the secret part). Order matters: the most specific shape first.
-_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+# (kind, regular expression, group holding the secret part, needles). Order matters: the most specific
+# shape first. Needles are text a match cannot lack (one of them at least): tested with `in` before the
+# expression runs, so a common value (a model name, a host, a reference) costs a few substring tests
+# instead of 13 regular expressions, and an expression is compiled only when some text could match it.
+# None: no fixed part (32 hex digits); such text is at least 32 characters long.
+_SHAPES: tuple[tuple[str, str, int, tuple[str, ...] | None], ...] = (
     (
         "PEM private key",
-        re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)"),
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)",
         0,
+        ("-----BEGIN ",),
     ),
     (
         "Azure key (84-character)",
-        re.compile(
-            rf"(?<![{_ALNUM}])([{_ALNUM}]{{52}}JQQJ9[9DH][{_ALNUM}][A-L][{_ALNUM}]{{16}}[A-Za-z][{_ALNUM}]{{7}}(?:[{_ALNUM}]{{2}}==)?)(?![{_ALNUM}])"
-        ),
+        rf"(?<![{_ALNUM}])([{_ALNUM}]{{52}}JQQJ9[9DH][{_ALNUM}][A-L][{_ALNUM}]{{16}}[A-Za-z][{_ALNUM}]{{7}}(?:[{_ALNUM}]{{2}}==)?)(?![{_ALNUM}])",
         1,
+        ("JQQJ9",),
     ),
-    ("Entra ID client secret", re.compile(r"(?<![\w~.-])([\w~.-]{3}8Q~[\w~.-]{34})(?![\w~.-])"), 1),
-    ("JSON Web Token", re.compile(r"(?<![\w-])(eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*)"), 1),
-    ("sk- API key", re.compile(r"(?<![\w-])(sk-[\w-]{4,})"), 1),
-    ("AWS access key id", re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])"), 1),
-    ("GitHub token", re.compile(r"(?<!\w)(gh[pousr]_[A-Za-z0-9]{36,})"), 1),
-    ("Slack token", re.compile(r"(?<!\w)(xox[abprs]-[A-Za-z0-9-]{10,})"), 1),
-    ("Google API key", re.compile(r"(?<!\w)(AIza[\w-]{35})(?![\w-])"), 1),
+    ("Entra ID client secret", r"(?<![\w~.-])([\w~.-]{3}8Q~[\w~.-]{34})(?![\w~.-])", 1, ("8Q~",)),
+    ("JSON Web Token", r"(?<![\w-])(eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*)", 1, ("eyJ",)),
+    ("sk- API key", r"(?<![\w-])(sk-[\w-]{4,})", 1, ("sk-",)),
+    ("AWS access key id", r"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])", 1, ("AKIA", "ASIA")),
+    ("GitHub token", r"(?<!\w)(gh[pousr]_[A-Za-z0-9]{36,})", 1, ("gh",)),
+    ("Slack token", r"(?<!\w)(xox[abprs]-[A-Za-z0-9-]{10,})", 1, ("xox",)),
+    ("Google API key", r"(?<!\w)(AIza[\w-]{35})(?![\w-])", 1, ("AIza",)),
     # A password between `scheme://user:` and `@host`; references such as ${X} are not secrets.
-    ("URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@"), 1),
-    ("SAS signature", re.compile(r"[?&]sig=([A-Za-z0-9%+/=]{10,})"), 1),
+    ("URL with a password", r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@", 1, ("://",)),
+    ("SAS signature", r"[?&]sig=([A-Za-z0-9%+/=]{10,})", 1, ("sig=",)),
     (
         "connection-string secret",
-        re.compile(r"(?i)(?<![A-Za-z])(?:AccountKey|SharedAccessKey|Password|Pwd)=([^;\s\"']+)"),
+        r"(?i)(?<![A-Za-z])(?:AccountKey|SharedAccessKey|Password|Pwd)=([^;\s\"']+)",
         1,
+        ("=",),
     ),
-    ("Azure key (32 hex)", re.compile(r"(?<![0-9A-Fa-f-])([0-9A-Fa-f]{32})(?![0-9A-Fa-f-])"), 1),
+    ("Azure key (32 hex)", r"(?<![0-9A-Fa-f-])([0-9A-Fa-f]{32})(?![0-9A-Fa-f-])", 1, None),
 )
+_HEX_KEY_LENGTH = 32
+_compiled: list[re.Pattern[str] | None] = [None] * len(_SHAPES)
+
+
+def _pattern(index: int) -> re.Pattern[str]:
+    pattern = _compiled[index]
+    if pattern is None:
+        pattern = _compiled[index] = re.compile(_SHAPES[index][1])
+    return pattern
+
+
+def _could_match(index: int, text: str) -> bool:
+    """Whether shape ``index`` could match ``text``: one of its needles occurs (a necessary condition)."""
+    needles = _SHAPES[index][3]
+    if needles is None:
+        return len(text) >= _HEX_KEY_LENGTH
+    return any(n in text for n in needles) if len(needles) > 1 else needles[0] in text
+
+
+_any_needle: list[re.Pattern[str]] = []
+
+
+def _could_match_any(text: str) -> bool:
+    """Whether any shape could match ``text``: one search for all needles (most values have none)."""
+    if len(text) >= _HEX_KEY_LENGTH:
+        return True
+    if not _any_needle:
+        needles = sorted({n for _k, _s, _g, ns in _SHAPES for n in ns or ()}, key=len, reverse=True)
+        _any_needle.append(re.compile("|".join(re.escape(n) for n in needles)))
+    return _any_needle[0].search(text) is not None
+
+
+def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:
+    """(kind, pattern, group) of every shape that could match ``text``, in order (_could_match, inlined)."""
+    if not _could_match_any(text):
+        return
+    long_enough = len(text) >= _HEX_KEY_LENGTH
+    for index, (kind, _source, group, needles) in enumerate(_SHAPES):
+        if needles is None:
+            if not long_enough:
+                continue
+        elif len(needles) == 1:
+            if needles[0] not in text:
+                continue
+        elif not any(n in text for n in needles):
+            continue
+        yield kind, _pattern(index), group
+
 
 _REFERENCE = re.compile(r"^(?:os\.environ/\w+|\$\{\w+(?::?[-=?][^}]*)?\}|\$\w+|<[^<>]*>)$")
 
@@ -140,7 +194,7 @@ def secret_password_is_dummy(value: str) -> bool:
 
 def find_secret(text: str) -> tuple[str, int] | None:
     """(kind, 0-based offset) of the first secret-looking part of ``text`` that is not template text."""
-    for kind, pattern, group in _PATTERNS:
+    for kind, pattern, group in _shapes(text):
         for match in pattern.finditer(text):
             part = match.group(group)
             if not _hidden(part) and not is_placeholder(part):
@@ -167,7 +221,7 @@ def secret_kind(value: str) -> str | None:
         return None
     if text == LITELLM_DEFAULT_KEY:
         return "LiteLLM's public example key sk-1234"
-    for kind, pattern, group in _PATTERNS:
+    for kind, pattern, group in _shapes(text):
         for match in pattern.finditer(text):
             if not _hidden(match.group(group)):
                 return kind
@@ -251,7 +305,11 @@ def redact(text: str) -> str:
     ``[REDACTED]`` (context kept)."""
     if _known_sorted:
         text = _redact_known(text)
-    for _kind, pattern, group in _PATTERNS:
+    if not _could_match_any(text):
+        return text
+    for index, (_kind, _source, group, _needles) in enumerate(_SHAPES):
+        if not _could_match(index, text):  # the text as redacted so far
+            continue
 
         def hide(match: re.Match[str], group: int = group) -> str:
             secret = match.group(group)
@@ -262,5 +320,5 @@ def redact(text: str) -> str:
             whole = match.group(0)
             return whole[: start - base] + REDACTED + whole[end - base :]
 
-        text = pattern.sub(hide, text)
+        text = _pattern(index).sub(hide, text)
     return text

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, NamedTuple
 
 from configgen.findings import Finding, Severity
+from configgen.rules import memo
 
 Target = Literal["project", "litellm", "dotenv", "bundle", "azure", "balancer", "script", "inventory", "k8s"]
 
@@ -35,7 +36,54 @@ class Rule(NamedTuple):
         return list(self.func(target))
 
 
-REGISTRY: dict[str, Rule] = {}
+class _Registry(dict[str, Rule]):
+    """A dict of rules by id that also keeps each target's rules in order: run_rules asks once per
+    target, a thousand times for a large project. Every change to the dict drops that index."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_target: dict[str, tuple[Rule, ...]] = {}
+
+    def for_target(self, target: str) -> tuple[Rule, ...]:
+        found = self._by_target.get(target)
+        if found is None:
+            found = self._by_target[target] = tuple(r for r in self.values() if r.target == target)
+        return found
+
+    def __setitem__(self, key: str, value: Rule) -> None:
+        self._by_target.clear()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._by_target.clear()
+        super().__delitem__(key)
+
+    def __ior__(self, other: Any) -> Any:  # type: ignore[misc]  # dict's own signature, loosened
+        self._by_target.clear()
+        return super().__ior__(other)
+
+    def pop(self, *args: Any) -> Any:
+        self._by_target.clear()
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Rule]:
+        self._by_target.clear()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._by_target.clear()
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._by_target.clear()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._by_target.clear()
+        return super().setdefault(key, default)
+
+
+REGISTRY: dict[str, Rule] = _Registry()
 
 
 def rule(
@@ -55,9 +103,13 @@ def rule(
 
 
 def rules_for(target: Target) -> Iterator[Rule]:
-    for r in REGISTRY.values():
-        if r.target == target:
-            yield r
+    yield from _rules_for(target)
+
+
+def _rules_for(target: Target) -> tuple[Rule, ...]:
+    if isinstance(REGISTRY, _Registry):
+        return REGISTRY.for_target(target)
+    return tuple(r for r in REGISTRY.values() if r.target == target)
 
 
 INTERNAL_ERROR = "internal-error"
@@ -69,16 +121,20 @@ def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = 
     A rule that raises becomes one ``internal-error`` finding naming the rule, the file and the
     exception type; every other rule still runs (one buggy rule must not hide the rest of the report).
     With CONFIGGEN_DEBUG set, the traceback goes to stderr as well.
+
+    Rules of one target share what :func:`configgen.rules.memo.per_target` functions compute from it
+    (one walk of a document's strings for all the secret rules), for this call only.
     """
     wanted = set(only) if only is not None else None
     out: list[Finding] = []
-    for r in rules_for(target_kind):
-        if wanted is not None and r.id not in wanted:
-            continue
-        try:
-            out.extend(r.run(target))
-        except Exception as exc:  # the isolation this function promises
-            out.append(crash_finding(r.id, target_file(target), exc))
+    with memo.scope():
+        for r in _rules_for(target_kind):
+            if wanted is not None and r.id not in wanted:
+                continue
+            try:
+                out.extend(list(r.func(target)))  # Rule.run, inlined: whole, or nothing if it raises
+            except Exception as exc:  # the isolation this function promises
+                out.append(crash_finding(r.id, target_file(target), exc))
     return out
 
 

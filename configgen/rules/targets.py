@@ -20,10 +20,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from configgen.findings import DataPath, Finding, Severity
-from configgen.load.dotenv import DotenvDocument
 from configgen.load.yaml import YamlDocument
 
 if TYPE_CHECKING:
+    from configgen.load.dotenv import DotenvDocument
     from configgen.load.inventory import Inventory
     from configgen.load.k8s import EmbeddedConfig
     from configgen.model.load import LoadedProject
@@ -81,9 +81,11 @@ class AzureUse(NamedTuple):
         return "endpoint" if self.in_project else "api_base"
 
     def get_catalog(self) -> Any:
+        if self.catalog is not None:
+            return self.catalog  # before the import statement: a dozen rules ask, for every deployment
         from configgen.knowledge.azure_catalog import load_catalog
 
-        return self.catalog if self.catalog is not None else load_catalog()
+        return load_catalog()
 
     def finding(self, rule_id: str, severity: Severity, where: Located, message: str, hint: str = "") -> Finding:
         path = where.path if where.path else self.path

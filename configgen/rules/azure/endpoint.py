@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -10,12 +11,14 @@ from urllib.parse import SplitResult, urlsplit
 from configgen.findings import Finding, Severity
 from configgen.knowledge.azure_catalog import AZURE_OPENAI_HOST_SUFFIXES, azure_resource_from_host, load_catalog
 from configgen.rules.litellm.common import misspelled_ref, shell_refs
+from configgen.rules.memo import per_target
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse
 
 _LOCAL_HOSTS = {"localhost", "host.docker.internal"}
 
 
+@per_target  # five endpoint rules read it for each deployment
 def _url(use: AzureUse) -> SplitResult | None:
     v = use.endpoint.value
     if not isinstance(v, str):
@@ -28,6 +31,7 @@ def _url(use: AzureUse) -> SplitResult | None:
     return u if u.scheme and u.hostname else None
 
 
+@functools.lru_cache(maxsize=1024)  # hosts repeat across deployments; ip_address parses each time
 def _is_local(host: str) -> bool:
     if host.lower() in _LOCAL_HOSTS:
         return True

@@ -11,8 +11,10 @@ ngx_http_upstream_module.html; HAProxy 2.6 configuration.txt):
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from configgen.load.balancer.document import Address, BalancerDocument, Directive
+if TYPE_CHECKING:  # only for types: a LiteLLM file alone never imports the balancer reader
+    from configgen.load.balancer.document import Address, BalancerDocument, Directive
 
 LIVENESS = "/health/liveliness"
 READINESS = "/health/readiness"

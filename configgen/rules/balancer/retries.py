@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from configgen.findings import Finding, Severity
-from configgen.load.balancer.units import nginx_seconds
 from configgen.rules.balancer.common import haproxy_setting, nginx_effective, proxy_passes, sections, servers_of, upstream_size
 from configgen.rules.registry import rule
 from configgen.rules.targets import BalancerTarget
@@ -26,6 +25,8 @@ def retry_missing(t: BalancerTarget) -> Iterator[Finding]:
     connection `retries` times (default 3) but on the same server unless `option redispatch` is set
     (configuration.txt: option redispatch, retries, retry-on); `retry-on none` or `retries 0` disable
     it. Checked where several servers share an upstream/backend."""
+    from configgen.load.balancer.units import nginx_seconds  # here: the balancer readers load with it
+
     doc = t.doc
     if doc.kind == "nginx":
         for pp in proxy_passes(doc):

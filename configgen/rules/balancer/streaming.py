@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from configgen.findings import Finding, Severity
-from configgen.load.balancer.units import fmt_seconds, haproxy_seconds, nginx_bytes, nginx_seconds
 from configgen.rules.balancer.common import (
     MIN_BODY_BYTES,
     MIN_STREAM_SECONDS,
@@ -26,6 +25,8 @@ def timeout_short(t: BalancerTarget) -> Iterator[Finding]:
     nginx `proxy_read_timeout` (default 60 s), HAProxy `timeout server`/`timeout client` (missing in
     the snippet means the `defaults` of haproxy.cfg apply: Debian's default file sets 50 s; a number
     without unit is milliseconds), Azure LB `idleTimeoutInMinutes` (default 4)."""
+    from configgen.load.balancer.units import fmt_seconds, haproxy_seconds, nginx_seconds  # the readers load with it
+
     doc = t.doc
     if doc.kind == "nginx":
         for pp in proxy_passes(doc):
@@ -120,6 +121,8 @@ def body_size(t: BalancerTarget) -> Iterator[Finding]:
     (ngx_http_core_module). Prompts with whole spreadsheets, long histories or base64 images are
     bigger: a full 1,047,576-token gpt-4.1 prompt is about 4 MB of text. Reported below 8m (0 means
     no limit)."""
+    from configgen.load.balancer.units import nginx_bytes  # here: the balancer readers load with it
+
     doc = t.doc
     if doc.kind != "nginx":
         return

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
-from configgen.load.balancer.document import Address, BalancerDocument
 from configgen.rules.registry import rule
 from configgen.rules.targets import BundleTarget
+
+if TYPE_CHECKING:  # only for types: a LiteLLM file alone never imports the balancer reader
+    from configgen.load.balancer.document import Address, BalancerDocument
 
 _WILDCARD = {"*", "", "0.0.0.0", "[::]", "::"}
 

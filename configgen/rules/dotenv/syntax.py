@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from configgen.findings import Finding, Severity
-from configgen.load.dotenv import ExpansionTooLarge, Statement, node_parse, python_values, statements
-from configgen.load.limits import DOTENV_EXPANSION
 from configgen.rules.registry import rule
 from configgen.rules.targets import DotenvTarget
 from configgen.secrets import redact
+
+if TYPE_CHECKING:  # only for types: a LiteLLM file alone never imports the .env reader
+    from configgen.load.dotenv import Statement
 
 
 def _finding(target: DotenvTarget, rule_id: str, severity: Severity, st: Statement, message: str, hint: str,
@@ -32,6 +34,8 @@ def syntax(target: DotenvTarget) -> Iterator[Finding]:
     `"abc` with its quote. Either way the variable is not what the file seems to say.
     A bare `NAME` line sets nothing in python-dotenv's `load_dotenv` and is ignored by Node.
     """
+    from configgen.load.dotenv import statements  # here: the .env reader is loaded when a .env is checked
+
     for st in statements(target.doc.text):
         if st.error:
             first = st.raw.splitlines()[0] if st.raw else ""
@@ -60,6 +64,9 @@ def value_mangled(target: DotenvTarget) -> Iterator[Finding]:
     configgen/load/dotenv.py (python-dotenv `dotenv/parser.py` + `dotenv/variables.py`, Node dotenv
     `lib/main.js`) and tested against both.
     """
+    from configgen.load.dotenv import ExpansionTooLarge, node_parse, python_values, statements
+    from configgen.load.limits import DOTENV_EXPANSION
+
     text = target.doc.text
     try:
         py = python_values(text)
@@ -123,6 +130,8 @@ def duplicate_key(target: DotenvTarget) -> Iterator[Finding]:
     `lib/main.js` `parse`), so the earlier line is dead, and someone editing it changes nothing.
     The later duplicate is reported.
     """
+    from configgen.load.dotenv import statements
+
     seen: dict[str, int] = {}
     for st in statements(target.doc.text):
         if st.error or st.key is None:
@@ -147,6 +156,8 @@ def whitespace(target: DotenvTarget) -> Iterator[Finding]:
     trailing spaces in the value, a shell `source .env` reads `KEY = v` as a command. Write
     `KEY=value`, and quote a value whose spaces matter (`dotenv/parser.py`, `lib/main.js`).
     """
+    from configgen.load.dotenv import statements
+
     lines = target.doc.text.removeprefix("\ufeff").splitlines()
     for st in statements(target.doc.text):
         if st.error or st.key is None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from configgen.findings import Finding, Severity
-from configgen.load.dotenv import DotenvDocument
 from configgen.rules.litellm.common import env_ref_name
 from configgen.rules.registry import rule
 from configgen.rules.targets import DotenvTarget
 from configgen.secrets import find_secret, is_placeholder, is_reference, secret_password_is_dummy
+
+if TYPE_CHECKING:  # only for types: a LiteLLM file alone never imports the .env reader
+    from configgen.load.dotenv import DotenvDocument
 
 #: OpenAI-style request paths a base URL must not include: clients append them themselves.
 REQUEST_PATHS = (

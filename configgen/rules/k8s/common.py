@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from configgen.findings import DataPath
@@ -39,7 +39,9 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 @cache
 def chart_snapshot() -> dict[str, Any]:
-    text = resources.files("configgen").joinpath("knowledge/data/litellm_helm_chart.json").read_text(encoding="utf-8")
+    # A path in the package, not importlib.resources (its imports cost ms), as configgen/knowledge does:
+    # configgen is never zipped.
+    text = (Path(__file__).parents[2] / "knowledge" / "data" / "litellm_helm_chart.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
+from configgen.rules.strings import StringValues, string_values
 
 ENV_PREFIX = "os.environ/"
 
@@ -31,7 +33,7 @@ SECRET_FIELDS = frozenset(
 #: The router settings that take fallback lists (litellm/router.py Router.__init__).
 FALLBACK_SETTINGS = ("fallbacks", "context_window_fallbacks", "content_policy_fallbacks")
 
-_SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$")
+_SHELL_REF = r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([A-Za-z_][A-Za-z0-9_]*)$"
 
 
 #: Whole values that are meant as an environment reference but are not `os.environ/NAME`, which is all
@@ -39,22 +41,36 @@ _SHELL_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=?+][^}]*)?\}|^\$([
 #: then `os.getenv`): Python spellings, other tools' syntax, and a space after the slash (`os.getenv(" X")`
 #: is None).
 _MISSPELLED_REFS = (
-    re.compile(r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$"""),
-    re.compile(r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$"""),
-    re.compile(r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$"),
-    re.compile(r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$"),
-    re.compile(r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$"),
-    re.compile(r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$"),
-    re.compile(r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$"),
-    re.compile(r"^%([A-Za-z_][A-Za-z0-9_]*)%$"),
+    r"""^os\.environ\s*\[\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*\]$""",
+    r"""^os\.(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["'].*\)$""",
+    r"^os\.environ[.:]([A-Za-z_][A-Za-z0-9_]*)$",
+    r"^(?:os\.environ|os\.env|env|environ|ENV)/\s+([A-Za-z_][A-Za-z0-9_]*)\s*$",
+    r"^os\.environ/([A-Za-z_][A-Za-z0-9_]*)\s+$",
+    r"^(?:env|environ|os\.env|ENV)[/:]([A-Za-z_][A-Za-z0-9_]*)$",
+    r"^\{\{\s*(?:env\.|\.Values\.)?([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$",
+    r"^%([A-Za-z_][A-Za-z0-9_]*)%$",
 )
+#: How every spelling in _MISSPELLED_REFS starts: any other value is no misspelled reference, without
+#: trying (or compiling) the eight patterns.
+_MISSPELLED_PREFIXES = ("os.", "env", "ENV", "{{", "%")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: most configs never need these (and every start would pay for them)."""
+    return re.compile(pattern)
 
 
 def misspelled_ref(value: str) -> str | None:
     """The variable name in a value meant as an environment reference that LiteLLM does not resolve
     (`os.environ['X']`, `os.getenv("X")`, `env/X`, `{{ X }}`, `%X%`, `os.environ/ X`); else None."""
+    if not value.startswith(_MISSPELLED_PREFIXES):
+        return None
+    after = len(ENV_PREFIX)
+    if value.startswith(ENV_PREFIX) and not value[after : after + 1].isspace() and not value[-1:].isspace():
+        return None  # `os.environ/NAME` as LiteLLM reads it: only a space after `/` or at the end is wrong
     for pattern in _MISSPELLED_REFS:
-        match = pattern.match(value)
+        match = _compiled(pattern).match(value)
         if match:
             return match.group(1)
     return None
@@ -69,7 +85,9 @@ def env_ref_name(value: Any) -> str | None:
 
 def shell_refs(value: str) -> list[str]:
     """Names in shell-style references (``${NAME}``, ``${NAME:-x}``, a whole ``$NAME``) in ``value``."""
-    return [a or b for a, b in _SHELL_REF.findall(value)]
+    if "$" not in value:
+        return []
+    return [a or b for a, b in _compiled(_SHELL_REF).findall(value)]
 
 
 def credential_values(doc: YamlDocument, lp: dict[str, Any]) -> dict[str, Any] | None:
@@ -114,16 +132,10 @@ def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
     return lp if isinstance(lp, dict) else {}
 
 
-def walk_strings(data: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    """Every string value (not key) in ``data`` with its path."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from walk_strings(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from walk_strings(v, (*path, i))
+def walk_strings(data: Any) -> StringValues:
+    """Every string value (not key) in ``data`` with its path: one walk per rule target, whatever
+    number of rules reads it (:func:`configgen.rules.strings.string_values`)."""
+    return string_values(data)
 
 
 def served_names(docs: Iterable[YamlDocument]) -> set[str]:
@@ -154,6 +166,11 @@ def is_served(name: str, served: set[str]) -> bool:
 def azure_host(api_base: Any) -> bool:
     if not isinstance(api_base, str) or env_ref_name(api_base) is not None:
         return False
+    return _azure_host(api_base)
+
+
+@functools.lru_cache(maxsize=1024)  # a config names a few api_bases for its many entries; rules ask per entry
+def _azure_host(api_base: str) -> bool:
     try:
         host = urlsplit(api_base.strip()).hostname
     except ValueError:
@@ -165,7 +182,12 @@ def v1_api_base(api_base: Any) -> bool:
     """An Azure OpenAI api_base that already ends in the v1 API's route, ``https://R.openai.azure.com/openai/v1``."""
     if not azure_host(api_base):
         return False
-    path = urlsplit(str(api_base).strip()).path.rstrip("/")
+    return _v1_path(str(api_base))
+
+
+@functools.lru_cache(maxsize=1024)
+def _v1_path(api_base: str) -> bool:
+    path = urlsplit(api_base.strip()).path.rstrip("/")
     return path.endswith("/openai/v1")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from configgen.findings import DataPath, Finding, Severity
@@ -28,9 +29,13 @@ from configgen.secrets import (
 #: litellm/proxy/auth/master_key_boot_check.py PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS (sha256 of "sk-1234").
 _PUBLIC_KEY_DIGESTS = frozenset({"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"})
 _PERMIT_WEAK = "dangerously_permit_weak_or_unset_master_key"
+#: Distinct string values remembered per verdict (a 1,000-deployment config has a few thousand).
+_VALUE_CACHE = 16384
 
 
 def _is_public_key(value: str) -> bool:
+    if env_ref_name(value) is not None:
+        return False  # a reference is no key (and os.environ/... is no preimage of the digests)
     import hashlib  # only for a value that looks like a key (hashlib loads OpenSSL: ms of every start)
 
     return hashlib.sha256(value.strip().encode()).hexdigest() in _PUBLIC_KEY_DIGESTS
@@ -59,19 +64,19 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
+        names, wrong = _env_spellings(value)
+        if not names and wrong is None:
+            continue
         if _ignored(path):
             continue  # one problem, one finding: LiteLLM never reads it (litellm-unknown-key)
-        names = shell_refs(value)
         if not names:
-            wrong = misspelled_ref(value)
-            if wrong is not None:
-                yield doc.finding(
-                    "litellm-env-syntax",
-                    Severity.ERROR,
-                    path,
-                    f"`{value}` is not a reference LiteLLM resolves: it is used literally",
-                    f"write `os.environ/{wrong}`",
-                )
+            yield doc.finding(
+                "litellm-env-syntax",
+                Severity.ERROR,
+                path,
+                f"`{value}` is not a reference LiteLLM resolves: it is used literally",
+                f"write `os.environ/{wrong}`",
+            )
             continue
         name = names[0]
         if path[:1] == ("environment_variables",) and len(path) == 2:
@@ -84,6 +89,14 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
             message = f"`{value}` is sent literally: LiteLLM does not expand ${{...}} references"
             hint = f"write `os.environ/{name}`"
         yield doc.finding("litellm-env-syntax", Severity.ERROR, path, message, hint)
+
+
+@functools.lru_cache(maxsize=_VALUE_CACHE)
+def _env_spellings(value: str) -> tuple[tuple[str, ...], str | None]:
+    """(names of ${...} references, the name of a misspelled reference) in ``value``: per value, since
+    configs repeat the same strings (model names, hosts, references) thousands of times."""
+    names = tuple(shell_refs(value))
+    return names, (None if names else misspelled_ref(value))
 
 
 @rule(
@@ -110,16 +123,12 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
     """
     doc = target.doc
     for path, value in walk_strings(doc.data):
-        if not value.strip() or env_ref_name(value) is not None or is_reference(value):
-            continue
-        # `oidc/<provider>/<audience>` asks get_secret for a federated token (litellm/secret_managers/main.py);
-        # a misspelled reference is litellm-env-syntax.
-        if value.startswith("oidc/") or misspelled_ref(value) is not None:
+        reference, kind = _inline_verdict(value)
+        if reference:
             continue
         field = path[-1] if path and isinstance(path[-1], str) else ""
         if field == "master_key" and _is_public_key(value):
             continue
-        kind = _inline_kind(value)
         if kind is None and field in SECRET_FIELDS and not is_placeholder(value):
             kind = f"a literal `{field}`"
         if kind is None:
@@ -132,6 +141,18 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
             f"{kind} is written inline at {where}",
             "put it in the proxy's environment and write `os.environ/NAME` here",
         )
+
+
+@functools.lru_cache(maxsize=_VALUE_CACHE)
+def _inline_verdict(value: str) -> tuple[bool, str | None]:
+    """(whether ``value`` is blank or a reference, the kind of secret it looks like), per value."""
+    if not value.strip() or env_ref_name(value) is not None or is_reference(value):
+        return True, None
+    # `oidc/<provider>/<audience>` asks get_secret for a federated token (litellm/secret_managers/main.py);
+    # a misspelled reference is litellm-env-syntax.
+    if value.startswith("oidc/") or misspelled_ref(value) is not None:
+        return True, None
+    return False, _inline_kind(value)
 
 
 def _ignored(path: DataPath) -> bool:

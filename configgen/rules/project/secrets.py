@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from configgen.findings import DataPath, Finding, Severity
+from configgen.findings import Finding, Severity
 from configgen.rules.registry import rule
+from configgen.rules.strings import string_values
 from configgen.rules.targets import ProjectTarget
 from configgen.secrets import secret_kind
-
-
-def _strings(data: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _strings(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _strings(v, (*path, i))
-    elif isinstance(data, str):
-        yield path, data
 
 
 @rule("project-inline-secret", Severity.ERROR, "a value in the project file looks like a key or password", "project")
@@ -28,7 +17,7 @@ def inline_secret(t: ProjectTarget) -> Iterator[Finding]:
     that holds each one (`key_env`, `master_key_env`, `password_env`). A value that looks like an Azure
     key, an `sk-` key, a JWT or a connection string with a password is an error wherever it appears,
     because it is about to be committed. The message never repeats the value."""
-    for path, value in _strings(t.doc.data):
+    for path, value in string_values(t.doc.data):
         kind = secret_kind(value)
         if kind:
             yield t.doc.finding("project-inline-secret", Severity.ERROR, path,

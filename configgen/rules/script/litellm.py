@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from configgen.findings import Finding, Severity
-from configgen.load.script import LitellmCommand, Option, ScriptDocument
 from configgen.rules.registry import rule
 from configgen.rules.targets import ScriptTarget
+
+if TYPE_CHECKING:  # only for types: a LiteLLM file alone never imports the script reader
+    from configgen.load.script import LitellmCommand, Option, ScriptDocument
 
 
 def _at(doc: ScriptDocument, rule_id: str, severity: Severity, where: LitellmCommand | Option, message: str,

@@ -1,0 +1,65 @@
+"""What several rules of one target derive from the same data, computed once per target.
+
+:func:`configgen.rules.registry.run_rules` opens a :func:`scope` around the rules of one target. Inside
+it, a function decorated with :func:`per_target` computes its result the first time it is called
+with a given object (by identity) and hands the same result to every later rule; outside a scope
+(a rule called directly, a test) it simply computes. The scope ends with the target, so nothing is
+kept between targets or runs, and a result is never shared between two objects that happen to be
+equal. Results must be immutable (tuples): rules read them, never change them.
+
+A computation that raises is not remembered: each rule that asks raises again, inside its own
+isolation in run_rules, so each becomes its own internal-error finding as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: (function, id(argument)) -> (argument, result); the argument is kept so its id is not reused.
+_Memo = dict[tuple[Callable[..., Any], int], tuple[Any, Any]]
+_SCOPE: ContextVar[_Memo | None] = ContextVar("configgen_rule_memo", default=None)
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Share :func:`per_target` results until the block ends (an enclosing scope is kept as is)."""
+    if _SCOPE.get() is not None:
+        yield
+        return
+    token = _SCOPE.set({})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def per_target(func: Callable[[T], R]) -> Callable[[T], R]:
+    """``func(arg)`` computed once per ``arg`` object within a :func:`scope`."""
+
+    @functools.wraps(func)
+    def memoized(arg: T) -> R:
+        memo = _SCOPE.get()
+        if memo is None:
+            return func(arg)
+        key = (memoized, id(arg))
+        hit = memo.get(key)
+        if hit is not None and hit[0] is arg:
+            result: R = hit[1]
+            return result
+        result = func(arg)
+        memo[key] = (arg, result)
+        return result
+
+    return memoized
+
+
+def active() -> bool:
+    """Whether a scope is open (tests)."""
+    return _SCOPE.get() is not None
