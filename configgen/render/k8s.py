@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from configgen.model.facts import LIVENESS_PATH, READINESS_PATH
 from configgen.model.k8s_facts import CONFIG_PATH, container_port, env_refs, grace_seconds, replicas, service_base_url
+from configgen.render.yaml_emit import emit
 
 if TYPE_CHECKING:
     from configgen.model.project import Environment, Kubernetes, Project
@@ -119,6 +120,19 @@ def load(text: str) -> dict[str, Any]:
 
 def dump(obj: Any) -> str:
     """Block-style YAML, keys in the order given; multi-line strings as literal block scalars."""
+    return dump_exact(obj)[0]
+
+
+def dump_exact(obj: Any) -> tuple[str, bool]:
+    """:func:`dump`, and whether the text reads back as exactly ``obj`` (configgen.render.yaml_emit)."""
+    try:
+        body, exact = emit(obj), True
+    except TypeError:  # only a project template's own LiteLLM config brings such values (timestamps, sets)
+        body, exact = _ruamel_dump(obj), False
+    return "---\n" + body, exact  # yamllint's document-start (kubectl and helm accept it)
+
+
+def _ruamel_dump(obj: Any) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -136,7 +150,7 @@ def dump(obj: Any) -> str:
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(literal(obj), out)
-    return "---\n" + out.getvalue()  # yamllint's document-start (kubectl and helm accept it)
+    return out.getvalue()
 
 
 def _service_account(k: Kubernetes, meta: dict[str, Any]) -> dict[str, Any]:
