@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from configgen.load.built import Built
 from configgen.render.escape import FILTERS, Escaped, UnsafeValue
 from configgen.render.header import with_header
 from configgen.render.outputs import Output, outputs_for
@@ -104,6 +105,24 @@ def render_environment(
     context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
 ) -> dict[Output, str]:
     """Render every output of one environment. Raises :class:`RenderError`."""
+    return render_outputs(
+        project, env_name, env, source_name=source_name, command=command, template_dirs=template_dirs,
+        context_builder=context_builder,
+    )[0]
+
+
+def render_outputs(
+    project: Project,
+    env_name: str,
+    env: Environment,
+    *,
+    source_name: str,
+    command: str | None = None,
+    template_dirs: list[Path] | None = None,
+    context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
+) -> tuple[dict[Output, str], dict[Output, Built]]:
+    """Every output's text, and for those from a built-in template or a builder the data that text
+    parses to (configgen.load.built). Raises :class:`RenderError`."""
     import jinja2
 
     from configgen.render.context import build_context
@@ -112,14 +131,18 @@ def render_environment(
     ctx = (context_builder or build_context)(project, env_name, env)
     jenv = _jinja_env(template_dirs or [])
     rendered: dict[Output, str] = {}
+    known: dict[Output, Built] = {}
     bodies: dict[str, str] = {}
-    built: dict[str, dict[str, str]] = {}
+    by_kind: dict[str, Built] = {}
+    built: dict[str, dict[str, tuple[str, Built | None]]] = {}
     for out in outputs_for(env):
+        template = None
         try:
             if out.builder:
-                body = _build(out, project, env_name, env, bodies, built)
+                body, data = _build(out, project, env_name, env, bodies, by_kind, built)
             else:
-                body = render_bounded(jenv.get_template(out.template), ctx)
+                template = jenv.get_template(out.template)
+                body = render_bounded(template, ctx)
         except RenderError:
             raise
         except TemplateLimit as exc:
@@ -132,21 +155,47 @@ def render_environment(
         except Exception as exc:  # a project template may divide by zero, overflow, call format wrongly...
             where = template_position(exc.__traceback__) or out.template or str(out.builder)
             raise RenderError(out.relpath, f"template {where} failed: {type(exc).__name__}: {exc}") from exc
+        if template is not None:
+            data = _template_data(out, template, ctx)
         bodies[out.kind] = body
         rendered[out] = with_header(body, out.comment, source_name, env_name, command)
-    return rendered
+        if data is not None:
+            known[out] = by_kind[out.kind] = data
+    return rendered, known
+
+
+#: Where the built-in templates are (jinja's PackageLoader names them by their path here).
+_BUILTIN = Path(__file__).resolve().parent / "templates"
+
+
+def _template_data(out: Output, template: Any, ctx: dict[str, Any]) -> Built | None:
+    """The data of a template's text, when the row can tell it and the template is the built-in one."""
+    filename = template.filename
+    if out.data is None or filename is None or Path(filename).resolve().parent != _BUILTIN:
+        return None
+    import importlib
+
+    module, _, func = out.data.partition(":")
+    data = getattr(importlib.import_module(module), func)(ctx)
+    return None if data is None else Built(data)
 
 
 def _build(
-    out: Output, project: Project, env_name: str, env: Environment, bodies: dict[str, str], built: dict[str, dict[str, str]]
-) -> str:
+    out: Output,
+    project: Project,
+    env_name: str,
+    env: Environment,
+    bodies: dict[str, str],
+    known: dict[str, Built],
+    built: dict[str, dict[str, tuple[str, Built | None]]],
+) -> tuple[str, Built | None]:
     """A row built by a Python builder (one call per family and environment, see render.outputs)."""
     assert out.builder is not None
     if out.builder not in built:
         import importlib
 
         module, _, func = out.builder.partition(":")
-        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies)
+        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies, known)
     files = built[out.builder]
     if out.relpath not in files:
         raise RenderError(out.relpath, f"{out.builder} did not build it")
