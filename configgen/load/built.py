@@ -33,7 +33,7 @@ class Built(NamedTuple):
 def built_document(kind: str, built: Built | None, text: str, display: str) -> Any | None:
     """What parse_input would make of ``text`` as the input kind ``kind``, from ``built`` instead of
     from the text; None when only the text can tell (then the caller parses it)."""
-    if built is None or not _within_limits(text):
+    if built is None or not _within_limits(built, text):
         return None
     if kind in ("litellm", "k8s_values"):  # YAML kinds read by load_yaml_text
         return LazyYamlDocument(display, built.data, text, lambda: _parsed(load_yaml_text(text, display)[0]), _read)
@@ -42,10 +42,29 @@ def built_document(kind: str, built: Built | None, text: str, display: str) -> A
     return None
 
 
-def _within_limits(text: str) -> bool:
-    """Whether reading the text could not go past a reader's limit (which the text path reports): a
-    YAML value takes at least one character, and configgen's own output nests a dozen levels at most."""
-    return YAML_VALUES.value() >= len(text) and YAML_DEPTH.value() >= YAML_DEPTH.default
+def _within_limits(built: Built, text: str) -> bool:
+    """Whether the readers would read the text within their limits (past one, the text path reports
+    it): the values of each YAML document (a value takes a character at least, so a short text needs
+    no count), and nesting (configgen's own output nests a dozen levels at most)."""
+    if YAML_DEPTH.value() < YAML_DEPTH.default:
+        return False
+    limit = YAML_VALUES.value()
+    return len(text) <= limit or all(count_values(d) <= limit for d in (built.data, *built.embedded.values()))
+
+
+def count_values(data: Any) -> int:
+    """The values a reader counts for ``data`` (configgen.load._yaml_common.Budget): every scalar,
+    mapping key and collection."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            count += len(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
 
 
 def _read(text: str, display: str) -> YamlDocument | None:

@@ -119,6 +119,37 @@ def test_lowered_limits_are_reported_as_for_the_text(monkeypatch: pytest.MonkeyP
     assert on_data == on_text and any(f.rule == "yaml-too-complex" for f in on_data)
 
 
+def test_values_are_counted_as_the_readers_count_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A large rendered file may pass the values limit by its characters: the data is counted then."""
+    for kind, text, known in _documents(tmp_path):
+        whole = _document(text) if kind == "k8s_manifest" else text
+        pieces = [(known.data, whole), *((c, _at(known.data, p)) for p, c in known.embedded.items())]
+        for data, body in pieces:
+            n = built_module.count_values(data)
+            monkeypatch.setenv("CONFIGGEN_MAX_YAML_VALUES", str(n))
+            assert load_yaml_text(body, "f")[0] is not None
+            monkeypatch.setenv("CONFIGGEN_MAX_YAML_VALUES", str(n - 1))
+            doc, problems = load_yaml_text(body, "f")
+            assert doc is None and problems[0].rule == "yaml-too-complex"
+        most = max(built_module.count_values(d) for d, _ in pieces)
+        monkeypatch.setenv("CONFIGGEN_MAX_YAML_VALUES", str(most))
+        assert built_document(kind, known, text, "f") is not None
+        monkeypatch.setenv("CONFIGGEN_MAX_YAML_VALUES", str(most - 1))
+        assert built_document(kind, known, text, "f") is None
+        monkeypatch.delenv("CONFIGGEN_MAX_YAML_VALUES")
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _document(text: str) -> str:
+    """A one-object manifest's document, as read_manifest reads it (from its `---` on)."""
+    return text[text.index("\n---\n") + 1 :]
+
+
 # ---- positions: the lazy documents answer what the parsed ones answer ---------------------------------
 
 
