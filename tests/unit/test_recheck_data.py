@@ -9,17 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from configgen import pipeline
 from configgen.findings import Finding, Severity
 from configgen.load import built as built_module
 from configgen.load.built import built_document
 from configgen.load.k8s import ManifestDocument, read_manifest, subdocument, values_config
+from configgen.load.kinds import BY_NAME
 from configgen.load.lazy_yaml import LazyYamlDocument
 from configgen.load.yaml import YamlDocument, load_yaml_text
 from configgen.model.load import LoadedProject
 from configgen.render import helm_values, k8s
+from configgen.render.jinja import render_outputs
 from tests.support.rendered import AS_OF, EXAMPLE, loaded, project_file
+from tests.unit.test_render_properties import PROPS, _load, projects
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789AB"
 
@@ -199,3 +203,20 @@ def test_lazy_positions_are_the_parsed_ones(tmp_path: Path) -> None:
             _same_positions(part, sub)
         _same_positions(made, doc)
     assert kinds == {"litellm", "k8s_manifest", "k8s_values"}
+
+
+@PROPS
+@given(projects())
+def test_generated_projects_same_findings_and_positions(data: dict[str, Any]) -> None:
+    project, env, findings = _load(data)
+    if findings:
+        return  # rendering refuses the project
+    outputs, built = render_outputs(project, "e", env, source_name="p.yaml")
+    for out, known in built.items():
+        text = outputs[out]
+        lazy = built_document(out.recheck, known, text, "f.yaml")
+        parsed, problems = pipeline.parse_input(BY_NAME[out.recheck], text, "f.yaml")
+        assert lazy is not None and parsed is not None and problems == []
+        on_data = pipeline.check_document(pipeline.Document(BY_NAME[out.recheck], lazy, text), AS_OF, rendered=True)
+        assert on_data == pipeline.check_document(parsed, AS_OF, rendered=True)
+        _same_positions(lazy, parsed.doc)
