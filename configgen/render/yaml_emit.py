@@ -10,7 +10,8 @@ ruamel writes `yes`, `on`, `1:20` and `2024-1-5` plain; PyYAML reads the first t
 a boolean and the integer 80, and go-yaml the last as a timestamp.
 
 Pure: `emit(data)` returns text or raises TypeError for a value that is not plain data (dict with
-str keys, list, str, int, float, bool, None, datetime.date) and ValueError for a lone surrogate.
+str keys, list, str, int, float, bool, None, datetime.date) and UnsafeValue for a lone surrogate
+(no UTF-8 file can hold one; the project loader and the template escapers refuse them too).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from configgen.render.escape import yaml_scalar
+from configgen.render.escape import UnsafeValue, yaml_scalar
 
 #: Words that are null, booleans, a merge key or the `=` value key to some reader: YAML 1.1 types
 #: (yaml.org/type/null.html, bool.html, merge.html, value.html; go-yaml v2 resolve.go also takes
@@ -109,7 +110,7 @@ def quote(text: str) -> str:
 
 def _double(text: str) -> str:
     if _SURROGATE.search(text):
-        raise ValueError("a string holds a lone surrogate code point (U+D800-U+DFFF)")
+        raise UnsafeValue("a string holds a lone surrogate code point (U+D800-U+DFFF)")
     out = ['"']
     for ch in text:
         if ch in _ESCAPES:
