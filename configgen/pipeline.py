@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -19,6 +19,8 @@ from configgen.load.kinds import BY_NAME, InputKind, kind_by_content, kind_by_na
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
 
 if TYPE_CHECKING:
+    from configgen.load.built import Built
+
     # configgen.model.project imports the Pydantic models (50 ms): checking hand-written files never needs them.
     from configgen.model.load import LoadedProject
     from configgen.model.project import Project
@@ -273,6 +275,8 @@ class Rendered(NamedTuple):
     env: str
     outputs: dict[Output, str]
     failure: Finding | None = None
+    #: what the outputs from built-in templates and builders parse to (configgen.load.built)
+    built: Mapping[Output, Built] | None = None
 
 
 def render_project(
@@ -283,7 +287,7 @@ def render_project(
 ) -> list[Rendered]:
     """Render environments exactly as `render` writes them (the project's templates included);
     ``commands`` names, per environment, the command the headers say regenerates the files."""
-    from configgen.render.jinja import RenderError, render_environment
+    from configgen.render.jinja import RenderError, render_outputs
 
     assert loaded.project is not None
     dirs = project_template_dirs(loaded) if template_dirs is None else template_dirs
@@ -294,7 +298,7 @@ def render_project(
         if view.model is None:
             continue
         try:
-            outputs = render_environment(
+            outputs, built = render_outputs(
                 loaded.project,
                 name,
                 view.model,
@@ -305,12 +309,14 @@ def render_project(
         except RenderError as exc:
             done.append(Rendered(name, {}, render_error_finding(loaded, name, exc)))
             continue
-        done.append(Rendered(name, outputs))
+        done.append(Rendered(name, outputs, built=built))
     return done
 
 
 def check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: dt.date) -> list[Finding]:
-    """Defence in depth: what configgen renders must pass the same rules as a hand-written file."""
+    """Defence in depth: what configgen renders must pass the same rules as a hand-written file (on
+    the data render built when it built it, configgen.load.built; else parsed from the bytes)."""
+    from configgen.load.built import built_document
     from configgen.render.outputs import output_path
 
     assert loaded.project is not None
@@ -325,7 +331,8 @@ def check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: d
         documents: list[Document] = []
         for out, text in item.outputs.items():
             display = str(output_path(item.env, view.model, out, None, project_dir)) + " (rendered)"
-            document, problems = parse_input(BY_NAME[out.recheck], text, display)
+            kind, doc = BY_NAME[out.recheck], built_document(out.recheck, (item.built or {}).get(out), text, display)
+            document, problems = (Document(kind, doc, text), []) if doc is not None else parse_input(kind, text, display)
             findings.extend(problems)
             if document is None:
                 continue

@@ -17,6 +17,7 @@ import re
 from typing import Any, NamedTuple
 
 from configgen.findings import DataPath, Finding, Severity
+from configgen.load.lazy_yaml import LazyYamlDocument
 from configgen.load.yaml import YamlDocument, load_yaml_text
 
 CONFIG_KEYS = ("config.yaml", "config.yml", "litellm.yaml", "litellm.config.yaml", "proxy_config.yaml")
@@ -135,6 +136,8 @@ def _first_content_line(piece: str, start: int) -> int:
 
 def subdocument(doc: YamlDocument, prefix: DataPath) -> YamlDocument:
     """The part of ``doc`` under ``prefix`` as a document of its own, positions unchanged."""
+    if isinstance(doc, LazyYamlDocument):
+        return doc.part(prefix)  # positions still only when asked
     n = len(prefix)
     data = doc.data
     for part in prefix:

@@ -6,19 +6,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from configgen.load.built import Built
 from configgen.model.k8s_facts import container_port, grace_seconds, replicas
-from configgen.render.k8s import CHART_MASTER_KEY_ENV, WI_CLIENT_ID, WI_USE, dump, load, pod_labels, resources
+from configgen.render.k8s import CHART_MASTER_KEY_ENV, WI_CLIENT_ID, WI_USE, load, pod_labels, resources, serialise
 
 if TYPE_CHECKING:
     from configgen.model.project import Environment, Kubernetes, Project
 
 
-def build(project: Project, env_name: str, env: Environment, bodies: dict[str, str]) -> dict[str, str]:
-    """The outputs table's builder for helm/values.yaml (configgen.render.outputs)."""
+def build(
+    project: Project, env_name: str, env: Environment, bodies: dict[str, str], known: dict[str, Built]
+) -> dict[str, tuple[str, Built | None]]:
+    """The outputs table's builder for helm/values.yaml (configgen.render.outputs): its text and the
+    data it parses to (not known when the LiteLLM config came from a project template)."""
     k = env.kubernetes
     assert k is not None, "only for environments with a kubernetes: section"
-    values = chart_values(env, k, load(bodies["litellm_config"]), pod_labels(project.name, env_name, k))
-    return {"helm/values.yaml": dump(values)}
+    config = known.get("litellm_config")
+    data = config.data if config is not None else load(bodies["litellm_config"])
+    values = chart_values(env, k, data, pod_labels(project.name, env_name, k))
+    return {"helm/values.yaml": serialise(values, {} if config is not None else None)}
 
 
 def chart_values(env: Environment, k: Kubernetes, config: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:

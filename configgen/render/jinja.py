@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from configgen.load.built import Built
 from configgen.render.escape import FILTERS, Escaped, UnsafeValue
 from configgen.render.header import with_header
 from configgen.render.outputs import Output, outputs_for
@@ -102,7 +103,25 @@ def render_environment(
     template_dirs: list[Path] | None = None,
     context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
 ) -> dict[Output, str]:
-    """Render every output of one environment. Raises :class:`RenderError`.
+    """Render every output of one environment. Raises :class:`RenderError`."""
+    return render_outputs(
+        project, env_name, env, source_name=source_name, command=command, template_dirs=template_dirs,
+        context_builder=context_builder,
+    )[0]
+
+
+def render_outputs(
+    project: Project,
+    env_name: str,
+    env: Environment,
+    *,
+    source_name: str,
+    command: str | None = None,
+    template_dirs: list[Path] | None = None,
+    context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
+) -> tuple[dict[Output, str], dict[Output, Built]]:
+    """Every output's text, and for those from a built-in template or a builder the data that text
+    parses to (configgen.load.built). Raises :class:`RenderError`.
 
     A built-in template is laid out by its Python twin (configgen.render.builtin: same bytes, no Jinja);
     a project template that overrides it by name is rendered by Jinja in the sandbox."""
@@ -112,15 +131,19 @@ def render_environment(
     ctx = (context_builder or build_context)(project, env_name, env)
     dirs = template_dirs or []
     rendered: dict[Output, str] = {}
+    known: dict[Output, Built] = {}
     bodies: dict[str, str] = {}
-    built: dict[str, dict[str, str]] = {}
+    by_kind: dict[str, Built] = {}
+    built: dict[str, dict[str, tuple[str, Built | None]]] = {}
     for out in outputs_for(env):
         builtin = None if out.builder or _overridden(out.template, dirs) else BUILTIN.get(out.template)
+        data: Built | None = None
         try:
             if out.builder:
-                body = _build(out, project, env_name, env, bodies, built)
+                body, data = _build(out, project, env_name, env, bodies, by_kind, built)
             elif builtin is not None:
                 body = builtin(ctx)
+                data = _template_data(out, ctx)
             else:
                 body = _render_template(out, ctx, dirs)
         except RenderError:
@@ -131,7 +154,21 @@ def render_environment(
             raise RenderError(out.relpath, f"template {out.template or out.builder} failed: {type(exc).__name__}: {exc}") from exc
         bodies[out.kind] = body
         rendered[out] = with_header(body, out.comment, source_name, env_name, command)
-    return rendered
+        if data is not None:
+            known[out] = by_kind[out.kind] = data
+    return rendered, known
+
+
+def _template_data(out: Output, ctx: dict[str, Any]) -> Built | None:
+    """The data of a built-in template's text, when the row can tell it (a project's own template is
+    judged from its bytes)."""
+    if out.data is None:
+        return None
+    import importlib
+
+    module, _, func = out.data.partition(":")
+    data = getattr(importlib.import_module(module), func)(ctx)
+    return None if data is None else Built(data)
 
 
 def _overridden(template: str, template_dirs: list[Path]) -> bool:
@@ -160,15 +197,21 @@ def _render_template(out: Output, ctx: dict[str, Any], template_dirs: list[Path]
 
 
 def _build(
-    out: Output, project: Project, env_name: str, env: Environment, bodies: dict[str, str], built: dict[str, dict[str, str]]
-) -> str:
+    out: Output,
+    project: Project,
+    env_name: str,
+    env: Environment,
+    bodies: dict[str, str],
+    known: dict[str, Built],
+    built: dict[str, dict[str, tuple[str, Built | None]]],
+) -> tuple[str, Built | None]:
     """A row built by a Python builder (one call per family and environment, see render.outputs)."""
     assert out.builder is not None
     if out.builder not in built:
         import importlib
 
         module, _, func = out.builder.partition(":")
-        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies)
+        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies, known)
     files = built[out.builder]
     if out.relpath not in files:
         raise RenderError(out.relpath, f"{out.builder} did not build it")

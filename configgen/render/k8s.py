@@ -1,7 +1,7 @@
 """Kubernetes outputs of an environment with a `kubernetes:` section: a kustomize base and chart values.
 
-Pure: `k8s_files(project, env_name, env, litellm_config)` returns {relative path: text} without the
-generated-file header (render.py adds it). The manifests are built as data and written by a YAML
+Pure: `build(project, env_name, env, bodies, known)` returns {relative path: (text, data)} without the
+generated-file header (render.jinja adds it). The manifests are built as data and written by a YAML
 serializer, so no value can break out of its place (no text templating of YAML).
 
 Facts relied on (cited where they matter):
@@ -30,8 +30,11 @@ import hashlib
 import io
 from typing import TYPE_CHECKING, Any
 
+from configgen.findings import DataPath
+from configgen.load.built import Built
 from configgen.model.facts import LIVENESS_PATH, READINESS_PATH
 from configgen.model.k8s_facts import CONFIG_PATH, container_port, env_refs, grace_seconds, replicas, service_base_url
+from configgen.render.yaml_emit import emit
 
 if TYPE_CHECKING:
     from configgen.model.project import Environment, Kubernetes, Project
@@ -39,15 +42,18 @@ if TYPE_CHECKING:
 #: The master-key variable the official chart always sets (helm/litellm-helm templates/deployment.yaml).
 CHART_MASTER_KEY_ENV = "PROXY_MASTER_KEY"
 BASE = "k8s/base"
+CONFIGMAP = f"{BASE}/configmap.yaml"
 WI_CLIENT_ID = "azure.workload.identity/client-id"
 WI_USE = "azure.workload.identity/use"
 
 
-def k8s_files(project: Project, env_name: str, env: Environment, litellm_config: str) -> dict[str, str]:
-    """Every Kubernetes file of one environment, from the LiteLLM config configgen rendered for it."""
+def k8s_objects(
+    project: Project, env_name: str, env: Environment, litellm_config: str, config_data: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every Kubernetes object of one environment by file, from the LiteLLM config configgen rendered
+    for it (its text, and the data that text parses to)."""
     k = env.kubernetes
     assert k is not None, "only for environments with a kubernetes: section"
-    config_data = load(litellm_config)
     refs = env_refs(config_data)
     labels = pod_labels(project.name, env_name, k)
     meta = {"name": k.name, "namespace": k.namespace, "labels": dict(labels)}
@@ -79,31 +85,47 @@ def k8s_files(project: Project, env_name: str, env: Environment, litellm_config:
         objects["servicemonitor.yaml"] = _service_monitor(env, k, meta, labels)
     if k.ingress is not None:
         objects["ingress.yaml"] = _ingress(k, meta)
-    files = {f"{BASE}/{name}": dump(obj) for name, obj in objects.items()}
-    files[f"{BASE}/kustomization.yaml"] = dump(
-        {
-            "apiVersion": "kustomize.config.k8s.io/v1beta1",
-            "kind": "Kustomization",
-            "namespace": k.namespace,
-            "resources": list(objects),
-        }
-    )
+    files = {f"{BASE}/{name}": obj for name, obj in objects.items()}
+    files[f"{BASE}/kustomization.yaml"] = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "namespace": k.namespace,
+        "resources": list(objects),
+    }
     # Outside the base on purpose: applying it would replace the real values with empty ones.
-    files["k8s/secret.template.yaml"] = dump(
-        {
-            "apiVersion": "v1",
-            "kind": "Secret",
-            "metadata": {**meta, "name": k.secret},
-            "type": "Opaque",
-            "stringData": dict.fromkeys(refs, ""),
-        }
-    )
+    files["k8s/secret.template.yaml"] = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {**meta, "name": k.secret},
+        "type": "Opaque",
+        "stringData": dict.fromkeys(refs, ""),
+    }
     return files
 
 
-def build(project: Project, env_name: str, env: Environment, bodies: dict[str, str]) -> dict[str, str]:
-    """The outputs table's builder for the k8s/ rows (configgen.render.outputs)."""
-    return k8s_files(project, env_name, env, bodies["litellm_config"])
+def build(
+    project: Project, env_name: str, env: Environment, bodies: dict[str, str], known: dict[str, Built]
+) -> dict[str, tuple[str, Built | None]]:
+    """The outputs table's builder for the k8s/ rows (configgen.render.outputs): each file's text and
+    the data it parses to (None for the ConfigMap when the LiteLLM config came from a project template:
+    its config.yaml is then re-checked from the text)."""
+    text = bodies["litellm_config"]
+    config = known.get("litellm_config")
+    objects = k8s_objects(project, env_name, env, text, config.data if config is not None else load(text))
+    files = {}
+    for path, obj in objects.items():
+        embedded: dict[DataPath, Any] | None = {}
+        if path == CONFIGMAP:
+            embedded = None if config is None else {("data", "config.yaml"): config.data}
+        files[path] = serialise(obj, embedded)
+    return files
+
+
+def serialise(obj: dict[str, Any], embedded: dict[DataPath, Any] | None) -> tuple[str, Built | None]:
+    """The file's text, and what it parses to (``embedded``: the data of YAML texts held inside it;
+    None: not known, judge the text)."""
+    text, exact = dump_exact(obj)
+    return text, Built(obj, embedded) if exact and embedded is not None else None
 
 
 def pod_labels(project_name: str, env_name: str, k: Kubernetes) -> dict[str, str]:
@@ -119,6 +141,19 @@ def load(text: str) -> dict[str, Any]:
 
 def dump(obj: Any) -> str:
     """Block-style YAML, keys in the order given; multi-line strings as literal block scalars."""
+    return dump_exact(obj)[0]
+
+
+def dump_exact(obj: Any) -> tuple[str, bool]:
+    """:func:`dump`, and whether the text reads back as exactly ``obj`` (configgen.render.yaml_emit)."""
+    try:
+        body, exact = emit(obj), True
+    except TypeError:  # only a project template's own LiteLLM config brings such values (timestamps, sets)
+        body, exact = _ruamel_dump(obj), False
+    return "---\n" + body, exact  # yamllint's document-start (kubectl and helm accept it)
+
+
+def _ruamel_dump(obj: Any) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -136,7 +171,7 @@ def dump(obj: Any) -> str:
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(literal(obj), out)
-    return "---\n" + out.getvalue()  # yamllint's document-start (kubectl and helm accept it)
+    return out.getvalue()
 
 
 def _service_account(k: Kubernetes, meta: dict[str, Any]) -> dict[str, Any]:

@@ -31,8 +31,13 @@ class Output(NamedTuple):
     override: str | None = None
     #: instead of a template: "module:function" building the files of a family from the project and the
     #: bodies rendered before it (kind -> text), returning {relpath: text}; used for Kubernetes objects,
-    #: which are built as data and serialised, never laid out as YAML text
+    #: which are built as data and serialised, never laid out as YAML text; each file comes with the
+    #: data its text parses to (configgen.load.built.Built), or None
     builder: str | None = None
+    #: "module:function" giving, from the template context, the data the *built-in* template's text
+    #: parses to (None when only the text can tell): the builders and the re-check use it instead of
+    #: parsing the text again; a project's own template is always judged from its text
+    data: str | None = None
 
 
 def _proxied(env: Environment) -> bool:
@@ -68,7 +73,7 @@ _K8S = "configgen.render.k8s:build"
 
 OUTPUTS: tuple[Output, ...] = (
     Output("litellm_config", "litellm.config.yaml", "litellm.config.yaml.j2", "#", 0o644, _proxied, "litellm",
-           "litellm_config"),
+           "litellm_config", data="configgen.render.litellm_data:litellm_data"),
     Output("env_file", "server/.env", "env.j2", "#", 0o600, lambda env: True, "dotenv", "env_file"),
     Output("env_example", "server/.env.example", "env.example.j2", "#", 0o644, lambda env: True, "dotenv",
            "env_example"),
