@@ -16,6 +16,10 @@ Stored in ``$XDG_CACHE_HOME/configgen`` (``~/.cache/configgen``; ``CONFIGGEN_CAC
 never in the repository; at most :data:`MAX_ENTRIES` entries, the oldest removed first. Off with
 ``--no-cache`` or ``CONFIGGEN_NO_CACHE=1``. A corrupt, foreign or truncated entry is ignored, never
 trusted. Nothing secret is stored: what is stored is what was printed, and every reporter redacts.
+
+A hit must cost little more than starting Python (issue 19: at most 0.15x of a full run), so this
+module imports nothing that is not loaded already, not even ``typing`` or ``json`` (``json`` brings
+``re``: 7 ms together): an entry is a list of length-prefixed strings (:func:`pack`).
 """
 
 # os.path on purpose (a cache hit pays for every call, and pathlib objects cost more):
@@ -23,13 +27,15 @@ trusted. Nothing secret is stored: what is stored is what was printed, and every
 from __future__ import annotations
 
 import io
-import json
 import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, TextIO
 
 try:  # BLAKE2 without OpenSSL: `import hashlib` loads _hashlib (about 10 ms), which a cache hit cannot afford
     from _blake2 import blake2b as _hash
@@ -39,7 +45,7 @@ except ImportError:  # pragma: no cover - another Python build
 if TYPE_CHECKING:
     from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRIES = 256
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 #: Environment variables that change what a run prints (and so belong in the key).
@@ -54,10 +60,34 @@ _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _recorded: dict[str, str] | None = None
 
 
-class Hit(NamedTuple):
-    stdout: str
-    stderr: str
-    code: int
+class Hit:
+    """A stored result: what the run printed and its exit code."""
+
+    __slots__ = ("code", "stderr", "stdout")
+
+    def __init__(self, stdout: str, stderr: str, code: int) -> None:
+        self.stdout, self.stderr, self.code = stdout, stderr, code
+
+
+def pack(fields: Sequence[str]) -> str:
+    """Strings as `<length>:<text>` one after the other: unambiguous whatever the text holds."""
+    return "".join(f"{len(f)}:{f}" for f in fields)
+
+
+def unpack(text: str) -> list[str] | None:
+    """The strings :func:`pack` wrote, or None for anything else (a corrupt or foreign entry)."""
+    fields: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        colon = text.find(":", pos, pos + 12)
+        size = text[pos:colon]
+        if colon < 0 or not size.isdigit() or not size.isascii():
+            return None
+        pos = colon + 1 + int(size)
+        if pos > end:
+            return None
+        fields.append(text[colon + 1 : pos])
+    return fields
 
 
 def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
@@ -101,16 +131,17 @@ def fingerprint() -> str:
 
 
 def key(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ, *, today: str | None = None) -> str:
-    material = {
-        "format": FORMAT,
-        "configgen": fingerprint(),
-        "argv": list(argv),
-        "cwd": os.getcwd(),
-        "today": today or time.strftime("%Y-%m-%d"),
-        "env": {k: environ.get(k) for k in KEY_ENV},
-        "tty": [_isatty(sys.stdout), _isatty(sys.stderr)],
-    }
-    return _hash(json.dumps(material, sort_keys=True).encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
+    material = [
+        f"format {FORMAT}",
+        fingerprint(),
+        os.getcwd(),
+        today or time.strftime("%Y-%m-%d"),
+        str([_isatty(sys.stdout), _isatty(sys.stderr)]),
+        *(f"{k}={environ[k]}" if k in environ else f"{k} unset" for k in KEY_ENV),
+        str(len(argv)),
+        *argv,
+    ]
+    return _hash(pack(material).encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
 
 
 def _isatty(stream: Any) -> bool:
@@ -121,12 +152,14 @@ def _isatty(stream: Any) -> bool:
 
 
 def state(path: str) -> str:
-    """What a path is now: its real path, and the sha256 of its bytes (or what it is instead)."""
-    real = os.path.realpath(path)
+    """What a path is now: its real path, and the hash of its bytes (or what it is instead)."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        return f"{real}\0missing:{exc.errno}"
+        # A missing path needs no real path: wherever its folders lead, it is missing (most of what a
+        # run records is missing: the journals and backups a crashed render would leave).
+        return f"{path}\0missing:{exc.errno}"
+    real = os.path.realpath(path)
     if stat.S_ISDIR(st.st_mode):
         # A folder's state is the names in it: a file that appears there (a stale generated file
         # render --check would report) changes the answer.
@@ -215,27 +248,25 @@ def lookup(entry_key: str, environ: dict[str, str] | os._Environ[str] = os.envir
         return None
     if len(raw) > MAX_ENTRY_BYTES:
         return None
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != entry_key:
-            return None
-        inputs, out, err, code = data["inputs"], data["stdout"], data["stderr"], data["code"]
-        if not (isinstance(inputs, dict) and isinstance(out, str) and isinstance(err, str) and type(code) is int):
-            return None
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()):
-            return None
-    except (ValueError, KeyError, TypeError):
+    fields = unpack(raw.decode("utf-8", "surrogateescape"))
+    if fields is None or len(fields) < 5 or len(fields) % 2 == 0 or fields[:2] != [f"configgen-cache {FORMAT}", entry_key]:
         return None  # corrupt or foreign: a miss, and the next run overwrites it
+    code, out, err = fields[2], fields[3], fields[4]
+    if not (code.isdigit() and code.isascii()):
+        return None
+    inputs = dict(zip(fields[5::2], fields[6::2], strict=True))
     for p, recorded_state in inputs.items():
         if state(p) != recorded_state:
             return None
-    return Hit(out, err, code)
+    return Hit(out, err, int(code))
 
 
 def store(entry_key: str, hit: Hit, inputs: dict[str, str], environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
     """Save a result with the state of every file the run read; failures to cache are silent."""
-    body = json.dumps({"format": FORMAT, "key": entry_key, "inputs": inputs, "stdout": hit.stdout,
-                       "stderr": hit.stderr, "code": hit.code}, sort_keys=True).encode("utf-8", "surrogateescape")
+    fields = [f"configgen-cache {FORMAT}", entry_key, str(hit.code), hit.stdout, hit.stderr]
+    for path, path_state in inputs.items():
+        fields += [path, path_state]
+    body = pack(fields).encode("utf-8", "surrogateescape")
     if len(body) > MAX_ENTRY_BYTES:
         return
     from pathlib import Path  # after a miss: the run has imported it already

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import ast
 import shutil
 import subprocess
 import sys
@@ -144,7 +144,9 @@ def test_only_validate_and_render_check_are_cached() -> None:
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"not json", b"[]", b'{"format": 1}', b'{"format": 99, "key": "K"}', b"\xff\xfe" * 10],
+    [b"", b"not json", b"[]", b'{"format": 1}', b'{"format": 99, "key": "K"}', b"\xff\xfe" * 10,
+     b"15:configgen-cache 264:K1:01:x1:y1:p", b"15:configgen-cache 264:K1:01:x1:y1:p1:s9:", b"99999999999:x",
+     b"15:configgen-cache 264:K2:-11:x1:y", b"15:configgen-cache 164:K1:01:x1:y"],
 )
 def test_a_corrupt_or_foreign_entry_is_ignored(
     cached: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], garbage: bytes
@@ -177,11 +179,12 @@ def test_an_entry_is_believed_only_for_its_own_key(
     """A tampered answer under the right key is what answers (so the misses above are real misses); the
     same answer claiming another key is not trusted."""
     counter, argv, entry = _stored_example(tmp_path, cached, capsys)
-    data = json.loads(entry.read_text())
-    data["stdout"] = "from the cache\n"
+    fields = cache.unpack(entry.read_text())
+    assert fields is not None and fields[1] == entry.name
+    fields[3] = "from the cache\n"  # stdout
     if forged_key:
-        data["key"] = "0" * 64
-    entry.write_text(json.dumps(data))
+        fields[1] = "0" * 64
+    entry.write_text(cache.pack(fields))
     code, out = _run(counter, argv, capsys)
     assert (out == "from the cache\n") is believed and counter.runs == (1 if believed else 2) and code == 0
 
@@ -279,3 +282,23 @@ def test_a_nearer_project_file_that_appears_is_a_miss(
     (sub / "configgen.yaml").write_text("version: 1\n")  # nearer, and broken
     code, _ = _run(counter, argv, capsys)
     assert counter.runs == 2 and code == 1
+
+
+def test_a_hit_imports_nothing_beyond_what_python_starts_with(cached: Path, tmp_path: Path) -> None:
+    """A hit costs little more than starting Python: the cache module imports neither typing nor json
+    (nor the re that json brings), and nothing of configgen but itself."""
+    project = tmp_path / "configgen.yaml"
+    shutil.copy(EXAMPLE, project)
+    argv = ["validate", "-p", str(project), "--as-of", "2026-11-27"]
+    probe = (
+        "import sys; before = set(sys.modules)\n"
+        "from configgen.__main__ import _run\n"
+        "from configgen.cache import run_cached\n"
+        f"code = run_cached({argv!r}, _run)\n"
+        "print(code, sorted(set(sys.modules) - before), file=sys.stderr)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    code, new = runs[1].stderr.strip().split(" ", 1)
+    assert code == "0"
+    assert set(ast.literal_eval(new)) <= {"configgen", "configgen.__main__", "configgen.cache", "_blake2", "gc"}, new
