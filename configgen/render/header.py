@@ -3,12 +3,22 @@ that lets `render` tell a file it wrote from one edited by hand since."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shlex
 from pathlib import Path
 
 HASH_MARK = "configgen-sha256:"
+
+
+try:  # CPython's own SHA-256: `import hashlib` loads OpenSSL (_hashlib), 2.5 ms of every run
+    from _sha256 import sha256 as _sha256  # type: ignore[import-not-found,unused-ignore]  # no stub
+except ImportError:  # pragma: no cover - another Python build (3.12 names it _sha2)
+    from hashlib import sha256 as _sha256
+
+
+def sha256_hex(text: str) -> str:
+    """The SHA-256 of ``text`` in UTF-8, as hex (the header's `configgen-sha256:`)."""
+    return str(_sha256(text.encode("utf-8")).hexdigest())
 
 
 def regenerate_command(env: str, project: Path, out_dir: Path | None, cwd: Path) -> str:
@@ -56,7 +66,7 @@ def with_header(body: str, leader: str, source_name: str, env_name: str, command
     """
     if not body.endswith("\n"):
         body += "\n"
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    digest = sha256_hex(body)
     run = _printable(command or f"configgen render {env_name}")
     shebang, rest = _shebang(body)
     lines = [
@@ -96,4 +106,4 @@ def split_header(text: str) -> tuple[str | None, str]:
 def edited_since_generated(text: str) -> bool:
     """True when a generated file's body no longer matches the hash in its header."""
     recorded, body = split_header(text)
-    return recorded is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != recorded
+    return recorded is not None and sha256_hex(body) != recorded

@@ -26,7 +26,6 @@ Facts relied on (cited where they matter):
 
 from __future__ import annotations
 
-import hashlib
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +33,7 @@ from configgen.findings import DataPath
 from configgen.load.built import Built
 from configgen.model.facts import LIVENESS_PATH, READINESS_PATH
 from configgen.model.k8s_facts import CONFIG_PATH, container_port, env_refs, grace_seconds, replicas, service_base_url
+from configgen.render.header import sha256_hex
 from configgen.render.yaml_emit import emit
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def _deployment(
                     "labels": pod_labels,
                     # A changed config.yaml changes the pod template, so the pods restart and read it.
                     # A new config rolls the pods; 16 hex digits keep the line within yamllint's 80 columns.
-                    "annotations": {"configgen/config-sha256": hashlib.sha256(config.encode()).hexdigest()[:16]},
+                    "annotations": {"configgen/config-sha256": sha256_hex(config)[:16]},
                 },
                 "spec": {
                     "serviceAccountName": k.name,

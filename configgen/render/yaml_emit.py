@@ -50,10 +50,10 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?", re.S)
 #: Characters written as they are (plain or quoted): printable ASCII and printable Unicode, without
 #: the BOM and the characters YAML 1.1 readers take for line breaks (U+0085, U+2028, U+2029).
 _RAW = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-_RAW_TEXT = re.compile(f"[{_RAW}]*")
+_RAW_TEXT = f"[{_RAW}]*"
 #: Multi-line text that a literal block scalar holds exactly: the same characters and newlines (a tab
 #: at the start of a line is refused as indentation by libyaml, the parser ruamel uses).
-_BLOCK_TEXT = re.compile(f"[{_RAW}\n]*")
+_BLOCK_TEXT = f"[{_RAW}\n]*"
 #: The common case, decided without the tests below: a letter, then letters, digits and `._/-`.
 _SIMPLE = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 #: What a plain scalar may not start with: YAML indicators and a space (`-` only before a space or
@@ -64,6 +64,20 @@ _ESCAPES = {
     '"': '"', "\\": "\\", "\x85": "N", "\u2028": "L", "\u2029": "P",
 }
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _raw(text: str) -> bool:
+    """``text`` is only characters written as they are: printable ASCII decided without the regex,
+    whose Unicode ranges cost milliseconds to compile (it is compiled at the first non-ASCII text)."""
+    if text.isascii():
+        return text.isprintable()
+    return re.fullmatch(_RAW_TEXT, text) is not None
+
+
+def _block_text(text: str) -> bool:
+    if text.isascii():
+        return text.replace("\n", "").isprintable()
+    return re.fullmatch(_BLOCK_TEXT, text) is not None
 #: ruamel writes a key of this many characters or more as an explicit `? key` (PyYAML's limit is 1024).
 _SIMPLE_KEY_MAX = 128
 
@@ -86,7 +100,7 @@ def plain_ok(text: str) -> bool:
     """Whether ``text`` can be a plain scalar that every reader takes for exactly this string."""
     if _SIMPLE.fullmatch(text):
         return text not in _WORDS
-    if not text or text[0] in _INDICATORS or text[-1] in " :" or not _RAW_TEXT.fullmatch(text):
+    if not text or text[0] in _INDICATORS or text[-1] in " :" or not _raw(text):
         return False
     if (text[0] == "-" and text[1:2] in ("", " ")) or text.startswith(("---", "...")):
         return False
@@ -103,7 +117,7 @@ def quote(text: str) -> str:
     (ruamel's order of preference)."""
     if plain_ok(text):
         return text
-    if "'" not in text and _RAW_TEXT.fullmatch(text):
+    if "'" not in text and _raw(text):
         return f"'{text}'"
     return _double(text)
 
@@ -115,7 +129,7 @@ def _double(text: str) -> str:
     for ch in text:
         if ch in _ESCAPES:
             out.append("\\" + _ESCAPES[ch])
-        elif _RAW_TEXT.fullmatch(ch):
+        elif _raw(ch):
             out.append(ch)
         elif ch <= "\xff":
             out.append(f"\\x{ord(ch):02X}")
@@ -192,7 +206,7 @@ class _Emitter:
                 self.sequence(value, col + 2, " " * (col + 2))
         elif value is None:
             self.out.append(prefix + "\n")
-        elif isinstance(value, str) and "\n" in value and _BLOCK_TEXT.fullmatch(value):
+        elif isinstance(value, str) and "\n" in value and _block_text(value):
             self.literal(value, col + 2, prefix)
         else:
             self.out.append(f"{prefix} {self.inline(value)}\n")

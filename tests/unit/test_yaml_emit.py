@@ -18,6 +18,7 @@ from yamllint.config import YamlLintConfig
 
 from configgen.load.yaml import load_yaml_text
 from configgen.render.k8s import _ruamel_dump, dump
+from configgen.render import yaml_emit
 from configgen.render.yaml_emit import emit, plain_ok
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -193,3 +194,11 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+@settings(max_examples=300)
+@given(st.text(st.sampled_from([chr(c) for c in range(128)]) | st.characters(), max_size=12))
+def test_the_ascii_shortcuts_decide_as_the_character_classes_do(text: str) -> None:
+    # _raw and _block_text skip the (slow to compile) Unicode classes for ASCII text.
+    assert yaml_emit._raw(text) == (re.fullmatch(yaml_emit._RAW_TEXT, text) is not None)
+    assert yaml_emit._block_text(text) == (re.fullmatch(yaml_emit._BLOCK_TEXT, text) is not None)
