@@ -4,6 +4,7 @@ the same value with the same message: on the example, a bench project and mutate
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from configgen.render.outputs import OUTPUTS, outputs_for
 from configgen.render.sandbox import render_bounded
 
 ROOT = Path(__file__).parents[2]
+AS_OF = dt.date(2026, 11, 27)
 EXAMPLE = ROOT / "examples" / "chatsheetai" / "configgen.yaml"
 TEMPLATES = ROOT / "configgen" / "render" / "templates"
 
@@ -143,3 +145,25 @@ def test_a_project_template_of_the_same_name_is_rendered_by_jinja(tmp_path: Path
     assert by_kind["env_file"].endswith("# ours prod\n")
     assert by_kind["nginx"] == {o.kind: t for o, t in render_environment(
         loaded.project, "prod", view.model, source_name="p.yaml").items()}["nginx"]
+
+
+def test_only_the_twins_hand_over_data_a_project_template_is_judged_from_its_bytes(tmp_path: Path) -> None:
+    """The data path is for text configgen knows the data of; a project's own template may write
+    anything, so its output is parsed: a key it pastes is found at its line."""
+    from configgen.pipeline import check_rendered, render_project
+
+    project = tmp_path / "configgen.yaml"
+    project.write_text(EXAMPLE.read_text().replace("\nname: chatsheetai\n", "\nname: chatsheetai\ntemplates: tpl\n", 1))
+    (tmp_path / "tpl").mkdir()
+    builtin = (TEMPLATES / "litellm.config.yaml.j2").read_text()
+    pasted = builtin.replace("    model_info:\n", "      api_key: sk-proj-" + "A1b2C3d4" * 6 + "\n    model_info:\n", 1)
+    (tmp_path / "tpl" / "litellm.config.yaml.j2").write_text(pasted)
+    loaded = load_project(project)
+    done = render_project(loaded, ["prod", "dev"])
+    by_env = {r.env: r for r in done}
+    litellm = next(o for o in OUTPUTS if o.kind == "litellm_config")
+    assert litellm not in (by_env["prod"].built or {})  # the project's template: no data
+    assert any(o.kind == "env_file" for o in by_env["prod"].built or {}) is False  # .env is never YAML data
+    findings = check_rendered(loaded, done, AS_OF)
+    secret = [f for f in findings if f.rule == "litellm-inline-secret"]
+    assert secret and all("prod" in f.file and f.line > 6 for f in secret), findings
