@@ -146,17 +146,19 @@ def run_rules_each(target_kind: Target, targets: Sequence[Any]) -> list[Finding]
     scope, one loop) instead of every rule once per target saves the per-call cost of run_rules.
     """
     rules = _rules_for(target_kind)
-    # per_target[i][j]: what rule j found on target i, reassembled by target below.
-    per_target: list[list[list[Finding]]] = [[] for _ in targets]
+    # Each target's findings, rule after rule (the order run_rules gives it).
+    per_target: list[list[Finding]] = [[] for _ in targets]
     with memo.scope():
         for r in rules:
             func = r.func
             for found, target in zip(per_target, targets, strict=True):
+                n = len(found)
                 try:
-                    found.append(list(func(target)))
+                    found.extend(func(target))
                 except Exception as exc:  # the isolation run_rules promises, per (rule, target)
-                    found.append([crash_finding(r.id, target_file(target), exc)])
-    return [f for found in per_target for by_rule in found for f in by_rule]
+                    del found[n:]  # whole, or nothing: what the rule yielded before it raised goes
+                    found.append(crash_finding(r.id, target_file(target), exc))
+    return [f for found in per_target for f in found]
 
 
 def crash_finding(what: str, file: str, exc: BaseException) -> Finding:

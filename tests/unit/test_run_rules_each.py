@@ -72,9 +72,9 @@ def crashes_on_second() -> Iterator[None]:
 
     def sometimes(use: AzureUse) -> Iterator[Finding]:
         """Crashes on deployment b."""
-        if use.deployment.value == "gpt-4o":
-            raise KeyError("boom")
         yield use.finding("test-sometimes", Severity.INFO, use.deployment, "seen")
+        if use.deployment.value == "gpt-4o":
+            raise KeyError("boom")  # after a finding: the rule's findings on b are dropped, whole
 
     load_all()
     REGISTRY["test-sometimes"] = Rule("test-sometimes", Severity.INFO, "crashes on b", "azure", sometimes)
@@ -91,7 +91,8 @@ def test_a_crash_is_one_finding_for_that_rule_and_target(crashes_on_second: None
     crashes = [f for f in each if f.rule == INTERNAL_ERROR]
     assert len(crashes) == 1 and "rule test-sometimes crashed" in crashes[0].message
     assert crashes[0].message.count("KeyError") == 1
-    assert sum(f.rule == "test-sometimes" for f in each) == 2  # targets a and c
+    assert sum(f.rule == "test-sometimes" for f in each) == 2  # targets a and c, not what it yielded on b
+    assert [f.line for f in each if f.rule in ("test-sometimes", INTERNAL_ERROR)] == [4, 0, 16]
     # Every other rule still reported on the target it crashed on (b's query string).
     assert any(f.rule == "azure-endpoint-query" for f in each)
 
