@@ -221,8 +221,7 @@ def check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple
         return loaded, findings
     findings.extend(merge_environments(run_rules("project", target), list(envs)))
     catalog = project_catalog(loaded.project)
-    uses = [use._replace(catalog=catalog) for use in project_azure_uses(loaded.doc, loaded.project, as_of)]
-    findings.extend(run_rules_each("azure", uses))
+    findings.extend(run_rules_each("azure", project_azure_uses(loaded.doc, loaded.project, as_of, catalog)))
     return loaded, findings
 
 

@@ -136,3 +136,31 @@ environments:
     _, before = check_project(project, AS_OF, None)
     assert each == before
     assert any(f.rule.startswith("azure-") for f in each)
+
+
+def test_a_project_catalog_reaches_every_deployment(tmp_path: Path) -> None:
+    """project_azure_uses hands the project's extended catalogue to each deployment it builds."""
+    body = """\
+version: 1
+name: t
+resources:
+  r1:
+    endpoint: https://r1.openai.azure.com
+    region: eastus2
+    auth: {type: api_key, key_env: K1}
+    api_version: "2024-10-21"
+    deployments:
+      d1: {model: gpt-zz, version: "1", sku: Standard, capacity: 10}
+      d2: {model: gpt-zz, version: "1", sku: Standard, capacity: 10}
+environments:
+  prod:
+    routes:
+      - {name: m, deployments: [r1/d1, r1/d2]}
+"""
+    project = tmp_path / "configgen.yaml"
+    project.write_text(body, encoding="utf-8")
+    _, without = check_project(project, AS_OF, None)
+    assert [f.line for f in without if f.rule == "azure-model-unknown"] == [10, 11]
+    project.write_text(body + 'catalog: {models: {gpt-zz: {versions: [{version: "1"}]}}}\n', encoding="utf-8")
+    _, with_catalog = check_project(project, AS_OF, None)
+    assert not [f for f in with_catalog if f.rule == "azure-model-unknown"]
