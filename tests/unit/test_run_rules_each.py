@@ -161,6 +161,6 @@ environments:
     project.write_text(body, encoding="utf-8")
     _, without = check_project(project, AS_OF, None)
     assert [f.line for f in without if f.rule == "azure-model-unknown"] == [10, 11]
-    project.write_text(body + 'catalog: {models: {gpt-zz: {versions: [{version: "1"}]}}}\n', encoding="utf-8")
+    project.write_text(body + 'catalog: {models: {gpt-zz: {source: "test", versions: [{version: "1"}]}}}\n', encoding="utf-8")
     _, with_catalog = check_project(project, AS_OF, None)
     assert not [f for f in with_catalog if f.rule == "azure-model-unknown"]
