@@ -12,7 +12,6 @@ from typing import Any
 
 from configgen.findings import DataPath, Finding
 from configgen.load._yaml_common import (
-    SURROGATE,
     Budget,
     TooBig,
     Unsupported,
@@ -23,12 +22,10 @@ from configgen.load._yaml_common import (
     too_complex,
     unsupported_finding,
 )
-from configgen.load._yaml_scalars import SCALAR_TAGS, Y, mapping_key, scalar_value
+from configgen.load._yaml_scalars import MERGE, Scalars, Y, mapping_key
 from configgen.load.files import Position, file_finding, text_position
 
 _COLLECTION_TAGS = {None, "!", Y + "map", Y + "seq", Y + "omap"}
-_STR = Y + "str"
-_MERGE = Y + "merge"
 
 
 Entry = tuple[bool, DataPath, Position]  # (is a key's position, path, position)
@@ -78,20 +75,9 @@ class _Frame:
 
 class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
-        from ruamel.yaml.resolver import VersionedResolver
-
         self.doc = doc
         self.values, self.keys = doc.values, doc.keys  # one attribute lookup fewer per scalar
-        # ruamel's YAML 1.2 implicit resolvers: first character -> [(tag, regexp)], what
-        # VersionedResolver.resolve consults (it also finds its YAML version through two caught
-        # AttributeErrors per scalar, which made resolving a third of the load time).
-        table = VersionedResolver().versioned_resolver
-        self.implicit: dict[str, list[tuple[str, Any]]] = {k: v for k, v in table.items() if k is not None}
-        self.implicit_any: list[tuple[str, Any]] = table.get(None, [])
-        # plain scalar text -> (value, tag): a plain scalar's value depends on its text alone, and keys,
-        # model names and numbers repeat a lot (every cached value is immutable: str, int, float,
-        # bool, None, date).
-        self.plain: dict[str, tuple[Any, str]] = {}
+        self.construct = Scalars().construct
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored] = {}
         # Every recorded position, in order, so an anchored subtree's positions can be replayed at an alias.
@@ -234,7 +220,7 @@ class _Builder:
         budget.parsed += 1
         if budget.parsed > budget.values_limit:
             budget.parse(pos)
-        if tag == _MERGE:
+        if tag == MERGE:
             top.key, top.merge_pending, top.key_path = "<<", True, (*top.path, "<<")
             return
         key = value if type(value) is str else mapping_key(value, top.path)
@@ -303,43 +289,6 @@ class _Builder:
                     continue
                 frame.value[key] = item
                 self.replay(by_key.get(key, []), frame.path, pos)
-
-    def resolve_plain(self, value: str) -> str:
-        """The tag of a plain scalar, as ruamel.yaml's VersionedResolver.resolve gives it."""
-        for tag, regexp in [*self.implicit.get(value[:1], ()), *self.implicit_any]:
-            if regexp.match(value):
-                return str(tag)
-        return Y + "str"
-
-    def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
-        if event.tag is None and event.implicit[0]:  # plain: its value depends on its text alone
-            text: str = event.value
-            hit = self.plain.get(text)
-            if hit is None:
-                hit = self.plain[text] = self.construct_any(event, path)
-            return hit
-        return self.construct_any(event, path)
-
-    def construct_any(self, event: Any, path: DataPath) -> tuple[Any, str]:
-        value: str = event.value
-        if not value.isascii() and SURROGATE.search(value):
-            # "\\ud800" is valid YAML but not text: it cannot be written to a UTF-8 file or printed.
-            raise Unsupported(path, "string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)")
-        tag = event.tag
-        if tag is None or tag == "!":
-            if tag is None and event.implicit[0]:  # plain
-                tag = self.resolve_plain(value)
-            else:
-                return value, _STR
-        if tag == _STR:
-            return value, tag
-        if tag == _MERGE:
-            return value, tag
-        if tag == Y + "binary":
-            raise Unsupported(path, "binary data (!!binary) is not supported here")
-        if tag not in SCALAR_TAGS:
-            raise Unsupported(path, f"YAML tag {tag} is not supported")
-        return scalar_value(tag, value, path), tag
 
 
 class _Duplicate(Exception):

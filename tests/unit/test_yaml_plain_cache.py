@@ -1,4 +1,4 @@
-"""The event reader's cache of plain scalars (configgen/load/_yaml_events.py ``_Builder.construct``):
+"""The event reader's cache of plain scalars (configgen/load/_yaml_scalars.py ``Scalars.construct``):
 a plain scalar's value is computed once per distinct text and shared, so the same text plain, quoted
 or tagged must still give each its own value and type, and a refused scalar must still be refused
 (and reported at its own place) every time it appears.
@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from configgen.load import _yaml_events
+from configgen.load._yaml_scalars import Scalars
 from configgen.load.yaml import load_yaml_text
 from tests.unit.test_yaml_fast_path import _documents, _view
 
@@ -28,12 +29,12 @@ def _uncached(text: str) -> tuple[object, list[object]]:
     """The same reader with every scalar constructed afresh (the reference)."""
     from _ruamel_yaml import CParser
 
-    original = _yaml_events._Builder.construct
-    _yaml_events._Builder.construct = _yaml_events._Builder.construct_any  # type: ignore[method-assign]
+    original = Scalars.construct
+    Scalars.construct = Scalars.construct_any  # type: ignore[method-assign]
     try:
         return _yaml_events.load_events(CParser, text, "t.yaml")
     finally:
-        _yaml_events._Builder.construct = original  # type: ignore[method-assign]
+        Scalars.construct = original  # type: ignore[method-assign]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
