@@ -96,14 +96,14 @@ def check_document(document: Document, as_of: dt.date, *, rendered: bool = False
 def _check_litellm(doc: YamlDocument, as_of: dt.date, *, azure: bool) -> list[Finding]:
     """The LiteLLM rules, then the Azure rules on every Azure deployment the config uses."""
     from configgen.rules import run_rules
+    from configgen.rules.registry import run_rules_each
     from configgen.rules.targets import LiteLLMTarget
 
     findings = run_rules("litellm", LiteLLMTarget(doc, as_of))
     if azure:
         from configgen.rules.azure_uses import azure_uses
 
-        for use in azure_uses(doc, as_of):
-            findings.extend(run_rules("azure", use))
+        findings.extend(run_rules_each("azure", azure_uses(doc, as_of)))
     return findings
 
 
@@ -207,6 +207,7 @@ def check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple
     from configgen.model.load import load_project
     from configgen.rules import load_all, run_rules
     from configgen.rules.azure_uses import project_azure_uses
+    from configgen.rules.registry import run_rules_each
     from configgen.rules.targets import ProjectTarget
 
     load_all()
@@ -222,8 +223,7 @@ def check_project(path: Path, as_of: dt.date, doc: YamlDocument | None) -> tuple
         return loaded, findings
     findings.extend(merge_environments(run_rules("project", target), list(envs)))
     catalog = project_catalog(loaded.project)
-    for use in project_azure_uses(loaded.doc, loaded.project, as_of):
-        findings.extend(run_rules("azure", use._replace(catalog=catalog)))
+    findings.extend(run_rules_each("azure", project_azure_uses(loaded.doc, loaded.project, as_of, catalog)))
     return loaded, findings
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from configgen.findings import DataPath, Finding
 from configgen.load._yaml_common import (
-    SURROGATE,
     Budget,
     TooBig,
     Unsupported,
@@ -23,12 +22,10 @@ from configgen.load._yaml_common import (
     too_complex,
     unsupported_finding,
 )
-from configgen.load._yaml_scalars import SCALAR_TAGS, Y, mapping_key, scalar_value
+from configgen.load._yaml_scalars import MERGE, Scalars, Y, mapping_key
 from configgen.load.files import Position, file_finding, text_position
 
 _COLLECTION_TAGS = {None, "!", Y + "map", Y + "seq", Y + "omap"}
-_STR = Y + "str"
-_MERGE = Y + "merge"
 
 
 Entry = tuple[bool, DataPath, Position]  # (is a key's position, path, position)
@@ -59,7 +56,9 @@ class _Anchored:
 
 
 class _Frame:
-    __slots__ = ("anchor", "is_map", "key", "log_start", "merge_list", "merge_pending", "merges", "path", "value")
+    __slots__ = (
+        "anchor", "is_map", "key", "key_path", "log_start", "merge_list", "merge_pending", "merges", "path", "value"
+    )
 
     def __init__(self, is_map: bool, value: Any, path: DataPath, anchor: str | None, log_start: int) -> None:
         self.is_map = is_map
@@ -68,6 +67,7 @@ class _Frame:
         self.anchor = anchor
         self.log_start = log_start
         self.key: str | None = None  # map: the key waiting for its value
+        self.key_path: DataPath = ()  # map: (*path, key), built once for the key and its value
         self.merge_pending = False  # map: the value being read is the one of `<<`
         self.merge_list = False  # list: it is the value of `<<` (`<<: [*a, *b]`)
         self.merges: list[_Anchored] = []  # map: what `<<` named; list with merge_list: its mappings
@@ -75,16 +75,9 @@ class _Frame:
 
 class _Builder:
     def __init__(self, doc: YamlDocument) -> None:
-        from ruamel.yaml.resolver import VersionedResolver
-
         self.doc = doc
-        # ruamel's YAML 1.2 implicit resolvers: first character -> [(tag, regexp)], what
-        # VersionedResolver.resolve consults (it also finds its YAML version through two caught
-        # AttributeErrors per scalar, which made resolving a third of the load time).
-        table = VersionedResolver().versioned_resolver
-        self.implicit: dict[str, list[tuple[str, Any]]] = {k: v for k, v in table.items() if k is not None}
-        self.implicit_any: list[tuple[str, Any]] = table.get(None, [])
-        self.tags: dict[str, str] = {}  # plain scalar -> resolved tag (keys repeat a lot)
+        self.values, self.keys = doc.values, doc.keys  # one attribute lookup fewer per scalar
+        self.construct = Scalars().construct
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchored] = {}
         # Every recorded position, in order, so an anchored subtree's positions can be replayed at an alias.
@@ -120,7 +113,7 @@ class _Builder:
         if top.is_map:
             if top.key is None:
                 raise Unsupported(top.path, "a list or mapping used as a mapping key is not supported")
-            return (*top.path, top.key)
+            return top.key_path
         return (*top.path, len(top.value))
 
     def attach(self, value: Any, start: int, anchor: str | None, merged: _Anchored | None = None) -> None:
@@ -200,15 +193,18 @@ class _Builder:
             if top.merge_pending:
                 self.scalar_general(event, pos)
                 return
-            path: DataPath = (*top.path, key)
+            path: DataPath = top.key_path
         else:
             if top.merge_list:
                 self.scalar_general(event, pos)
                 return
             path = (*top.path, len(top.value))
-        self.doc.values[path] = pos  # so a value refused below is reported at its own place
+        self.values[path] = pos  # so a value refused below is reported at its own place
         value, _tag = self.construct(event, path)
-        self.budget.parse(pos)
+        budget = self.budget  # Budget.parse, inlined
+        budget.parsed += 1
+        if budget.parsed > budget.values_limit:
+            budget.parse(pos)
         self.log.append((False, path, pos))
         if event.anchor is not None:
             self.attach(value, len(self.log) - 1, event.anchor)
@@ -220,16 +216,19 @@ class _Builder:
 
     def scalar_key(self, top: _Frame, event: Any, pos: Position) -> None:
         value, tag = self.construct(event, top.path)
-        self.budget.parse(pos)
-        if tag == _MERGE:
-            top.key, top.merge_pending = "<<", True
+        budget = self.budget  # Budget.parse, inlined
+        budget.parsed += 1
+        if budget.parsed > budget.values_limit:
+            budget.parse(pos)
+        if tag == MERGE:
+            top.key, top.merge_pending, top.key_path = "<<", True, (*top.path, "<<")
             return
         key = value if type(value) is str else mapping_key(value, top.path)
         if key in top.value:
             raise _Duplicate(key, pos)
         top.key = key
-        path = (*top.path, key)
-        self.doc.keys[path] = pos
+        path = top.key_path = (*top.path, key)
+        self.keys[path] = pos
         self.log.append((True, path, pos))
 
     def scalar_general(self, event: Any, pos: Position) -> None:
@@ -290,37 +289,6 @@ class _Builder:
                     continue
                 frame.value[key] = item
                 self.replay(by_key.get(key, []), frame.path, pos)
-
-    def resolve_plain(self, value: str) -> str:
-        """The tag of a plain scalar, as ruamel.yaml's VersionedResolver.resolve gives it."""
-        for tag, regexp in [*self.implicit.get(value[:1], ()), *self.implicit_any]:
-            if regexp.match(value):
-                return str(tag)
-        return Y + "str"
-
-    def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
-        value: str = event.value
-        if not value.isascii() and SURROGATE.search(value):
-            # "\\ud800" is valid YAML but not text: it cannot be written to a UTF-8 file or printed.
-            raise Unsupported(path, "string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)")
-        tag = event.tag
-        if tag is None or tag == "!":
-            if tag is None and event.implicit[0]:  # plain
-                cached = self.tags.get(value)
-                if cached is None:
-                    cached = self.tags[value] = self.resolve_plain(value)
-                tag = cached
-            else:
-                return value, _STR
-        if tag == _STR:
-            return value, tag
-        if tag == _MERGE:
-            return value, tag
-        if tag == Y + "binary":
-            raise Unsupported(path, "binary data (!!binary) is not supported here")
-        if tag not in SCALAR_TAGS:
-            raise Unsupported(path, f"YAML tag {tag} is not supported")
-        return scalar_value(tag, value, path), tag
 
 
 class _Duplicate(Exception):

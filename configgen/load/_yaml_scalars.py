@@ -8,11 +8,68 @@ import re
 from typing import Any
 
 from configgen.findings import DataPath
-from configgen.load._yaml_common import Unsupported
+from configgen.load._yaml_common import SURROGATE, Unsupported
 
 Y = "tag:yaml.org,2002:"
 SCALAR_TAGS = {Y + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 DATE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
+STR = Y + "str"
+MERGE = Y + "merge"
+
+
+class Scalars:
+    """Scalar events to values, for one document (the event reader's ``construct``)."""
+
+    def __init__(self) -> None:
+        from ruamel.yaml.resolver import VersionedResolver
+
+        # ruamel's YAML 1.2 implicit resolvers: first character -> [(tag, regexp)], what
+        # VersionedResolver.resolve consults (it also finds its YAML version through two caught
+        # AttributeErrors per scalar, which made resolving a third of the load time).
+        table = VersionedResolver().versioned_resolver
+        self.implicit: dict[str, list[tuple[str, Any]]] = {k: v for k, v in table.items() if k is not None}
+        self.implicit_any: list[tuple[str, Any]] = table.get(None, [])
+        # plain scalar text -> (value, tag): a plain scalar's value depends on its text alone, and keys,
+        # model names and numbers repeat a lot (every cached value is immutable: str, int, float,
+        # bool, None, date).
+        self.plain: dict[str, tuple[Any, str]] = {}
+
+    def resolve_plain(self, value: str) -> str:
+        """The tag of a plain scalar, as ruamel.yaml's VersionedResolver.resolve gives it."""
+        for tag, regexp in [*self.implicit.get(value[:1], ()), *self.implicit_any]:
+            if regexp.match(value):
+                return str(tag)
+        return STR
+
+    def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
+        if event.tag is None and event.implicit[0]:  # plain: its value depends on its text alone
+            text: str = event.value
+            hit = self.plain.get(text)
+            if hit is None:
+                hit = self.plain[text] = self.construct_any(event, path)
+            return hit
+        return self.construct_any(event, path)
+
+    def construct_any(self, event: Any, path: DataPath) -> tuple[Any, str]:
+        value: str = event.value
+        if not value.isascii() and SURROGATE.search(value):
+            # "\\ud800" is valid YAML but not text: it cannot be written to a UTF-8 file or printed.
+            raise Unsupported(path, "string holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF)")
+        tag = event.tag
+        if tag is None or tag == "!":
+            if tag is None and event.implicit[0]:  # plain
+                tag = self.resolve_plain(value)
+            else:
+                return value, STR
+        if tag == STR:
+            return value, tag
+        if tag == MERGE:
+            return value, tag
+        if tag == Y + "binary":
+            raise Unsupported(path, "binary data (!!binary) is not supported here")
+        if tag not in SCALAR_TAGS:
+            raise Unsupported(path, f"YAML tag {tag} is not supported")
+        return scalar_value(tag, value, path), tag
 
 
 def mapping_key(value: Any, path: DataPath) -> str:

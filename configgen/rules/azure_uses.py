@@ -194,7 +194,8 @@ def _model_and_version(entry: dict[str, Any], path: DataPath, deployment: Locate
     return MISSING, MISSING
 
 
-def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date) -> list[AzureUse]:
+def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date, catalog: Any = None) -> list[AzureUse]:
+    """Every deployment the project declares, judged by ``catalog`` (None: the built-in one)."""
     from pathlib import Path
 
     from configgen.load.azure_models import ModelsData, ModelsFileError, load_models_file, register_project_models
@@ -211,20 +212,22 @@ def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date) -> l
         register_project_models(doc.file, res_name, data, res.region)
         rpath = ("resources", res_name)
         host = urlsplit(res.endpoint).hostname or ""
+        # What every deployment of the resource shares, built once (Located is immutable).
+        endpoint = Located(res.endpoint, (*rpath, "endpoint"))
+        resource = Located(host.split(".")[0] if host else res_name, endpoint.path)
+        res_api_version = Located(res.api_version, (*rpath, "api_version"))
         for dep_name, dep in res.deployments.items():
             dpath = (*rpath, "deployments", dep_name)
             api_version = (
-                Located(dep.api_version, (*dpath, "api_version"))
-                if dep.api_version is not None
-                else Located(res.api_version, (*rpath, "api_version"))
+                Located(dep.api_version, (*dpath, "api_version")) if dep.api_version is not None else res_api_version
             )
             uses.append(
                 AzureUse(
                     doc=doc,
                     path=dpath,
                     deployment=Located(dep_name, dpath),
-                    endpoint=Located(res.endpoint, (*rpath, "endpoint")),
-                    resource=Located(host.split(".")[0] if host else res_name, (*rpath, "endpoint")),
+                    endpoint=endpoint,
+                    resource=resource,
                     api_version=api_version,
                     model=Located(dep.model, (*dpath, "model")),
                     model_version=Located(dep.version, (*dpath, "version")),
@@ -233,6 +236,7 @@ def project_azure_uses(doc: YamlDocument, project: Project, as_of: dt.date) -> l
                     rpm=Located(dep.rpm, (*dpath, "rpm")) if dep.rpm is not None else MISSING,
                     tpm=Located(dep.tpm, (*dpath, "tpm")) if dep.tpm is not None else MISSING,
                     as_of=as_of,
+                    catalog=catalog,
                 )
             )
     return uses

@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: (function, id(argument)) -> (argument, result); the argument is kept so its id is not reused.
-_Memo = dict[tuple[Callable[..., Any], int], tuple[Any, Any]]
+#: (function, id(argument)[, values]) -> (argument, result); the argument is kept so its id is not reused.
+_Memo = dict[tuple[Any, ...], tuple[Any, Any]]
 _SCOPE: ContextVar[_Memo | None] = ContextVar("configgen_rule_memo", default=None)
 
 
@@ -55,6 +55,29 @@ def per_target(func: Callable[[T], R]) -> Callable[[T], R]:
             return result
         result = func(arg)
         memo[key] = (arg, result)
+        return result
+
+    return memoized
+
+
+def per_values(func: Callable[..., R]) -> Callable[..., R]:
+    """``func(obj, *values)`` computed once per ``obj`` (by identity, like :func:`per_target`) and per
+    hashable ``values`` within a :func:`scope`: a pure lookup that many targets ask with the same
+    values (a thousand deployments of a few models share a few verdicts of the catalogue ``obj``).
+    Values are compared as dict keys are: pass them with one type each (``1 == True == 1.0``)."""
+
+    @functools.wraps(func)
+    def memoized(obj: Any, *values: Any) -> R:
+        memo = _SCOPE.get()
+        if memo is None:
+            return func(obj, *values)
+        key = (memoized, id(obj), values)
+        hit = memo.get(key)
+        if hit is not None and hit[0] is obj:
+            result: R = hit[1]
+            return result
+        result = func(obj, *values)
+        memo[key] = (obj, result)
         return result
 
     return memoized

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, NamedTuple
 
 from configgen.findings import Finding, Severity
@@ -136,6 +136,29 @@ def run_rules(target_kind: Target, target: Any, *, only: Iterable[str] | None = 
             except Exception as exc:  # the isolation this function promises
                 out.append(crash_finding(r.id, target_file(target), exc))
     return out
+
+
+def run_rules_each(target_kind: Target, targets: Sequence[Any]) -> list[Finding]:
+    """:func:`run_rules` on each of ``targets``, concatenated in the order of ``targets``: the same
+    findings in the same order, each rule still isolated per target.
+
+    A large project has a thousand Azure deployments: one rule at a time over all of them (one memo
+    scope, one loop) instead of every rule once per target saves the per-call cost of run_rules.
+    """
+    rules = _rules_for(target_kind)
+    # Each target's findings, rule after rule (the order run_rules gives it).
+    per_target: list[list[Finding]] = [[] for _ in targets]
+    with memo.scope():
+        for r in rules:
+            func = r.func
+            for found, target in zip(per_target, targets, strict=True):
+                n = len(found)
+                try:
+                    found.extend(func(target))
+                except Exception as exc:  # the isolation run_rules promises, per (rule, target)
+                    del found[n:]  # whole, or nothing: what the rule yielded before it raised goes
+                    found.append(crash_finding(r.id, target_file(target), exc))
+    return [f for found in per_target for f in found]
 
 
 def crash_finding(what: str, file: str, exc: BaseException) -> Finding:

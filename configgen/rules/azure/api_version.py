@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from configgen.findings import Finding, Severity
+from configgen.rules.memo import per_values
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse
 from configgen.suggest import did_you_mean
@@ -115,27 +116,36 @@ def api_version_too_old_for_model(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None or not isinstance(use.model.value, str):
         return
-    cat = use.get_catalog()
+    found = _too_old_for_model(use.get_catalog(), v, use.model.value, _model_version_str(use))
+    if found is not None:
+        yield use.finding("azure-api-version-too-old-for-model", Severity.ERROR, use.api_version, *found)
+
+
+def _model_version_str(use: AzureUse) -> str | None:
+    return use.model_version.value if isinstance(use.model_version.value, str) else None
+
+
+@per_values  # a pure verdict on values that a thousand deployments of a few models share
+def _too_old_for_model(cat: Any, v: str, model_name: str, model_version: str | None) -> tuple[str, str] | None:
+    """(message, hint) when ``v`` is older than the model's minimum api-version, else None."""
     if not cat.is_known_api_version(v):
-        return
-    model = cat.model(use.model.value)
+        return None
+    model = cat.model(model_name)
     if model is None:
-        return
-    version = model.version(use.model_version.value) if isinstance(use.model_version.value, str) else None
+        return None
+    version = model.version(model_version) if model_version is not None else None
     candidates = [version] if version is not None else list(model.versions)
     mins = [c.min_api for c in candidates if c.min_api is not None]
     # Unknown version of a known model: only complain when every version needs a newer api-version.
     if not mins or (version is None and len(mins) != len(candidates)):
-        return
-    if not any(cat.supports(v, m) for m in mins):
-        need = mins[0]
-        yield use.finding(
-            "azure-api-version-too-old-for-model",
-            Severity.ERROR,
-            use.api_version,
-            f"{use.model.value} needs api_version {need.describe()} or later; {v!r} is rejected with 400",
-            f'use api_version: "{need.preview or cat.latest_preview()}" or "v1"',
-        )
+        return None
+    if any(cat.supports(v, m) for m in mins):
+        return None
+    need = mins[0]
+    return (
+        f"{model_name} needs api_version {need.describe()} or later; {v!r} is rejected with 400",
+        f'use api_version: "{need.preview or cat.latest_preview()}" or "v1"',
+    )
 
 
 def _features_of(use: AzureUse) -> list[tuple[str, str]]:
@@ -214,12 +224,17 @@ def _recommended(use: AzureUse, cat: Any) -> str:
 
 def _needs_preview(use: AzureUse, cat: Any) -> bool:
     """True when the deployment's model is served by no dated GA api-version (e.g. gpt-5, o3)."""
-    if not isinstance(use.model.value, str):
+    model = use.model.value if isinstance(use.model.value, str) else None
+    return _needs_preview_of(cat, model, _model_version_str(use))
+
+
+def _needs_preview_of(cat: Any, model_name: str | None, model_version: str | None) -> bool:
+    if model_name is None:
         return False
-    model = cat.model(use.model.value)
+    model = cat.model(model_name)
     if model is None:
         return False
-    version = model.version(use.model_version.value) if isinstance(use.model_version.value, str) else None
+    version = model.version(model_version) if model_version is not None else None
     mins = [c.min_api for c in ([version] if version is not None else list(model.versions)) if c.min_api]
     # A reasoning model whose minimum is not recorded: do not advise a GA version it may not answer on.
     return (bool(mins) and all(m.ga is None for m in mins)) or (not mins and model.kind == "reasoning")
@@ -236,15 +251,17 @@ def api_version_preview(use: AzureUse) -> Iterator[Finding]:
     v = _version_str(use)
     if v is None:
         return
-    cat = use.get_catalog()
+    model = use.model.value if isinstance(use.model.value, str) else None
+    found = _preview_note(use.get_catalog(), v, model, _model_version_str(use))
+    if found is not None:
+        yield use.finding("azure-api-version-preview", Severity.INFO, use.api_version, *found)
+
+
+@per_values
+def _preview_note(cat: Any, v: str, model: str | None, model_version: str | None) -> tuple[str, str] | None:
     av = cat.api_version(v)
-    if av is not None and av.is_preview:
-        if _needs_preview(use, cat):
-            return  # the model has no GA api-version: the preview is the right choice, not a note
-        yield use.finding(
-            "azure-api-version-preview",
-            Severity.INFO,
-            use.api_version,
-            f"api_version {v!r} is a preview",
-            f"use {cat.latest_ga()!r} (GA) or 'v1' unless a preview-only feature is needed",
-        )
+    if av is None or not av.is_preview:
+        return None
+    if _needs_preview_of(cat, model, model_version):
+        return None  # the model has no GA api-version: the preview is the right choice, not a note
+    return f"api_version {v!r} is a preview", f"use {cat.latest_ga()!r} (GA) or 'v1' unless a preview-only feature is needed"

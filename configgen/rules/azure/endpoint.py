@@ -11,24 +11,35 @@ from urllib.parse import SplitResult, urlsplit
 from configgen.findings import Finding, Severity
 from configgen.knowledge.azure_catalog import AZURE_OPENAI_HOST_SUFFIXES, azure_resource_from_host, load_catalog
 from configgen.rules.litellm.common import misspelled_ref, shell_refs
-from configgen.rules.memo import per_target
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse
 
 _LOCAL_HOSTS = {"localhost", "host.docker.internal"}
 
 
-@per_target  # five endpoint rules read it for each deployment
 def _url(use: AzureUse) -> SplitResult | None:
     v = use.endpoint.value
-    if not isinstance(v, str):
-        return None
+    return _parse_url(v) if isinstance(v, str) else None
+
+
+@functools.lru_cache(maxsize=1024)  # five endpoint rules ask for each deployment; endpoints repeat per resource
+def _parse_url(v: str) -> SplitResult | None:
     try:
         u = urlsplit(v.strip())
         _ = u.port  # raises on a malformed port
     except ValueError:
         return None
     return u if u.scheme and u.hostname else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _hostname(u: SplitResult) -> str | None:
+    return u.hostname  # a property that parses the netloc on every read
+
+
+@functools.lru_cache(maxsize=1024)
+def _azure_resource(host: str) -> str | None:
+    return azure_resource_from_host(host)
 
 
 @functools.lru_cache(maxsize=1024)  # hosts repeat across deployments; ip_address parses each time
@@ -56,14 +67,15 @@ def endpoint_host(use: AzureUse) -> Iterator[Finding]:
     as Azure and it works if the gateway forwards Azure's API, so that is only info.
     """
     u = _url(use)
-    if u is None or u.hostname is None or _is_local(u.hostname) or azure_resource_from_host(u.hostname) is not None:
+    host = _hostname(u) if u is not None else None
+    if host is None or _is_local(host) or _azure_resource(host) is not None:
         return
-    near_miss = "azure" in u.hostname.lower()
+    near_miss = "azure" in host.lower()
     yield use.finding(
         "azure-endpoint-host",
         Severity.WARNING if near_miss else Severity.INFO,
         use.endpoint,
-        f"{use.endpoint_key} host {u.hostname!r} is not an Azure OpenAI host",
+        f"{use.endpoint_key} host {host!r} is not an Azure OpenAI host",
         "expected https://<resource>"
         + " or https://<resource>".join(AZURE_OPENAI_HOST_SUFFIXES[:2])
         + " (ignore this for a gateway you run)",
@@ -105,9 +117,10 @@ def endpoint_http(use: AzureUse) -> Iterator[Finding]:
     (`127.0.0.1`, `localhost`) are not reported.
     """
     u = _url(use)
-    if u is None or u.hostname is None or u.scheme.lower() != "http":
+    host = _hostname(u) if u is not None else None
+    if u is None or host is None or u.scheme.lower() != "http":
         return
-    if azure_resource_from_host(u.hostname) is None:
+    if _azure_resource(host) is None:
         return
     yield use.finding(
         "azure-endpoint-http",

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from configgen.findings import Finding, Severity
 from configgen.knowledge.azure_records import ModelVersion
 from configgen.load.azure_models import AzureModel, ModelsData, models_for
+from configgen.rules.memo import per_values
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse, Located
 from configgen.suggest import did_you_mean
@@ -47,17 +49,8 @@ def _model_version(use: AzureUse) -> ModelVersion | None:
     return found
 
 
-def _sku_class(use: AzureUse) -> str | None:
-    if not isinstance(use.sku.value, str):
-        return None
-    sku = use.get_catalog().sku(use.sku.value)
-    return sku.retirement_class if sku else None
-
-
 def _replacement(use: AzureUse, mv: ModelVersion) -> str:
-    """A replacement that is not itself retired on the date checked (the table's own may be)."""
-    name = use.get_catalog().replacement_for(mv, use.as_of)
-    return f"move to {name}" if name else "move to a current model version"
+    return _replacement_of(use.get_catalog(), mv, use.as_of)
 
 
 def _where(use: AzureUse) -> Located:
@@ -194,24 +187,45 @@ def model_retired_per_table(use: AzureUse) -> Iterator[Finding]:
     (`--models FILE`) `azure-model-retired` decides instead. When the SKU is unknown, this fires only
     once the version is retired on every SKU.
     """
-    mv = _model_version(use)
+    mv = _strs(use)
     if mv is None or azure_lists(use):
         return
+    found = _retired_per_table(use.get_catalog(), *mv, _sku_str(use), use.as_of)
+    if found is not None:
+        yield use.finding("azure-model-retired-per-table", Severity.WARNING, _where(use), *found)
+
+
+def _sku_str(use: AzureUse) -> str | None:
+    return use.sku.value if isinstance(use.sku.value, str) else None
+
+
+def _sku_class_of(cat: Any, sku_name: str | None) -> str | None:
+    sku = cat.sku(sku_name) if sku_name is not None else None
+    return sku.retirement_class if sku else None
+
+
+def _replacement_of(cat: Any, mv: ModelVersion, as_of: dt.date) -> str:
+    """A replacement that is not itself retired on the date checked (the table's own may be)."""
+    name = cat.replacement_for(mv, as_of)
+    return f"move to {name}" if name else "move to a current model version"
+
+
+@per_values  # a pure verdict of the bundled table that a thousand deployments of a few models share
+def _retired_per_table(cat: Any, model: str, version: str, sku: str | None, as_of: dt.date) -> tuple[str, str] | None:
+    """(message, hint) when the bundled table says the model version is retired on ``as_of``."""
+    mv: ModelVersion | None = cat.model_version(model, version)
+    if mv is None:
+        return None
     ret = mv.retirement
-    sku_class = _sku_class(use)
+    sku_class = _sku_class_of(cat, sku)
     date = ret.date_for(sku_class) if sku_class else ret.last
-    if not (ret.retired or (date is not None and use.as_of >= date)):
-        return
-    cat = use.get_catalog()
+    if not (ret.retired or (date is not None and as_of >= date)):
+        return None
     when = f" on {date.isoformat()}" if date and not ret.retired else ""
     edition = f"the retirement schedule of {cat.schedule_date}" if cat.schedule_date else "Microsoft Learn"
-    yield use.finding(
-        "azure-model-retired-per-table",
-        Severity.WARNING,
-        _where(use),
-        f"{mv.model} {mv.version} retired{when} according to configgen's bundled table ({edition}); "
-        "Microsoft moves these dates",
-        f"{_CONFIRM}; if it is retired, {_replacement(use, mv)}",
+    return (
+        f"{mv.model} {mv.version} retired{when} according to configgen's bundled table ({edition}); Microsoft moves these dates",
+        f"{_CONFIRM}; if it is retired, {_replacement_of(cat, mv, as_of)}",
     )
 
 
@@ -252,29 +266,37 @@ def model_retiring(use: AzureUse) -> Iterator[Finding]:
                 _replacement(use, cat_mv) if cat_mv else "move to a current model version",
             )
         return
-    mv = _model_version(use)
-    if mv is None or mv.retirement.retired:
+    if mv_strs is None:
         return
+    found = _retiring_per_table(use.get_catalog(), *mv_strs, _sku_str(use), use.as_of)
+    if found is not None:
+        yield use.finding("azure-model-retiring", Severity.WARNING, _where(use), *found)
+
+
+@per_values
+def _retiring_per_table(cat: Any, model: str, version: str, sku: str | None, as_of: dt.date) -> tuple[str, str] | None:
+    """(message, hint) when the bundled table says the model version retires soon (or on some SKUs)."""
+    mv: ModelVersion | None = cat.model_version(model, version)
+    if mv is None or mv.retirement.retired:
+        return None
     ret = mv.retirement
-    sku_class = _sku_class(use)
+    sku_class = _sku_class_of(cat, sku)
     dates_t = [ret.date_for(sku_class)] if sku_class else [ret.first, ret.last]
     final = dates_t[-1]
-    if final is None or use.as_of >= final:
-        return  # unknown, or fully retired: azure-model-retired-per-table says so
+    if final is None or as_of >= final:
+        return None  # unknown, or fully retired: azure-model-retired-per-table says so
     first = dates_t[0]
-    edition = use.get_catalog().schedule_date
+    edition = cat.schedule_date
     src = f"bundled table, retirement schedule of {edition}" if edition else "bundled table"
-    if first is not None and use.as_of >= first:
+    if first is not None and as_of >= first:
         msg = (
             f"{mv.model} {mv.version} is already retired on the Standard SKU ({first.isoformat()}); "
             f"other SKUs retire {final.isoformat()} ({src})"
         )
-    elif use.as_of + dt.timedelta(days=RETIREMENT_WARNING_DAYS) >= (first or final):
+    elif as_of + dt.timedelta(days=RETIREMENT_WARNING_DAYS) >= (first or final):
         soon = first or final
-        days = (soon - use.as_of).days
-        msg = (
-            f"{mv.model} {mv.version} retires on {soon.isoformat()} ({days} days after {use.as_of.isoformat()}; {src})"
-        )
+        days = (soon - as_of).days
+        msg = f"{mv.model} {mv.version} retires on {soon.isoformat()} ({days} days after {as_of.isoformat()}; {src})"
     else:
-        return
-    yield use.finding("azure-model-retiring", Severity.WARNING, _where(use), msg, _replacement(use, mv))
+        return None
+    return msg, _replacement_of(cat, mv, as_of)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import Any
 
 from configgen.findings import Finding, Severity
 from configgen.knowledge.litellm_models import azure_name_in_model_map
 from configgen.rules.azure.lifecycle import azure_lists
+from configgen.rules.memo import per_values
 from configgen.rules.registry import rule
 from configgen.rules.targets import AzureUse
 
@@ -40,35 +42,34 @@ def model_unknown(use: AzureUse) -> Iterator[Finding]:
     """
     if not isinstance(use.model.value, str) or azure_lists(use):
         return  # with Azure's own model list, azure-model-not-offered decides
-    cat = use.get_catalog()
-    name = use.model.value
     from_litellm = bool(use.path) and use.path[0] == "model_list"
     if from_litellm and use.model.path[-1:] != ("base_model",):
         return  # a deployment name is chosen by its owner (`azure/gpt-4o-0806`), not a model declaration
+    version = use.model_version.value if isinstance(use.model_version.value, str) else None
+    found = _unknown(use.get_catalog(), use.model.value, version, from_litellm)
+    if found is not None:
+        of_version, message, hint = found
+        where = use.model_version if of_version else use.model
+        yield use.finding("azure-model-unknown", Severity.WARNING, where, message, hint)
+
+
+@per_values  # a pure verdict that a thousand deployments of a few models share
+def _unknown(cat: Any, name: str, version: str | None, from_litellm: bool) -> tuple[bool, str, str] | None:
+    """(about the version rather than the model, message, hint), or None when both are known."""
     model = cat.model(name)
     if model is None:
         if from_litellm and azure_name_in_model_map(name):
-            return
+            return None
         near = _nearest(name, sorted(cat.models))
-        yield use.finding(
-            "azure-model-unknown",
-            Severity.WARNING,
-            use.model,
+        return (
+            False,
             f"`{name}` is not an Azure OpenAI model configgen or LiteLLM knows",
             (f"did you mean {', '.join(f'`{n}`' for n in near)}? " if near else "") + _CATALOG_HINT,
         )
-        return
-    version = use.model_version.value
-    if not isinstance(version, str) or model.version(version) is not None:
-        return
+    if version is None or model.version(version) is not None:
+        return None
     if from_litellm and azure_name_in_model_map(f"{name}-{version}"):
-        return
+        return None
     known = [v.version for v in model.versions]
     near = _nearest(version, known) or known[-3:]
-    yield use.finding(
-        "azure-model-unknown",
-        Severity.WARNING,
-        use.model_version,
-        f"{name} has no version `{version}` that configgen knows",
-        f"known versions: {', '.join(near)}; " + _CATALOG_HINT,
-    )
+    return True, f"{name} has no version `{version}` that configgen knows", f"known versions: {', '.join(near)}; " + _CATALOG_HINT
