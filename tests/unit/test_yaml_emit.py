@@ -17,8 +17,8 @@ from yamllint import linter
 from yamllint.config import YamlLintConfig
 
 from configgen.load.yaml import load_yaml_text
-from configgen.render.k8s import _ruamel_dump, dump
 from configgen.render import yaml_emit
+from configgen.render.k8s import _ruamel_dump, dump
 from configgen.render.yaml_emit import emit, plain_ok
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
