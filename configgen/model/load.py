@@ -86,6 +86,11 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
         from configgen.model.schema_errors import findings_from_error  # on errors only: 1 ms a valid project skips
 
         result.findings.extend(findings_from_error(err, data, Project, doc))
+    if result.project is not None and result.project.catalog:
+        catalog_problems = _check_catalog(result.project.catalog, doc)
+        if catalog_problems:  # the rules would read a catalogue that cannot be built
+            result.findings.extend(catalog_problems)
+            result.project = None
     defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
     envs = data.get("environments")
     if not isinstance(envs, dict):
@@ -103,3 +108,22 @@ def validate_document(path: Path, doc: YamlDocument) -> LoadedProject:
             result.findings.extend(findings_from_error(err, layered.data, Environment, doc, origin=layered.origin))
         result.envs[str(name)] = EnvView(str(name), layered, model)
     return result
+
+
+def _check_catalog(catalog: dict[str, object], doc: YamlDocument) -> list[Finding]:
+    """The `catalog:` section against its (Pydantic) models, as located findings (a model entry
+    without its `source`, say), so that a wrong section is a schema error, not a crash later."""
+    from pydantic import ValidationError as CatalogError  # only projects with a catalog: section
+    from pydantic import create_model
+
+    from configgen.model.catalog_extension import CatalogExtension
+    from configgen.model.schema_errors import findings_from_error
+
+    # Validated under its key, so that messages and hints name `catalog.models...` as the file does.
+    section = create_model("ProjectCatalog", catalog=(CatalogExtension, ...))
+    data = {"catalog": catalog}
+    try:
+        section.model_validate(data)
+    except CatalogError as err:
+        return findings_from_error(err, data, section, doc)
+    return []

@@ -54,8 +54,13 @@ def _fields_at(model: type[Record], loc: tuple[int | str, ...]) -> list[str]:
     return names
 
 
+def _is_model(tp: type) -> bool:
+    """A record, or a Pydantic model (the project's `catalog:` section): both list `model_fields`."""
+    return issubclass(tp, Record) or isinstance(getattr(tp, "model_fields", None), dict)
+
+
 def _models_in(tp: Any) -> list[type[Record]]:
-    if isinstance(tp, type) and issubclass(tp, Record):
+    if isinstance(tp, type) and _is_model(tp):
         return [tp]
     out: list[type[Record]] = []
     for arg in typing.get_args(tp):
@@ -82,8 +87,8 @@ def _descend(tp: Any, part: int | str) -> Any:
         return typing.get_args(tp)[1]
     if origin is list:
         return typing.get_args(tp)[0]
-    if isinstance(tp, type) and issubclass(tp, Record) and isinstance(part, str):
-        field = tp.model_fields.get(part)
+    if isinstance(tp, type) and _is_model(tp) and isinstance(part, str):
+        field = getattr(tp, "model_fields", {}).get(part)
         return field.annotation if field else None
     return None
 
@@ -97,9 +102,9 @@ def _tag(model: type[Record]) -> str | None:
 
 
 def findings_from_error(
-    err: ValidationError,
+    err: ValidationError | Any,  # or Pydantic's: the same errors() shape
     data: Any,
-    model: type[Record],
+    model: type[Record] | Any,
     doc: YamlDocument,
     origin: Callable[[DataPath], DataPath] = lambda p: p,
 ) -> list[Finding]:

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,57 @@ def test_loading_the_catalogue_does_not_import_pydantic() -> None:
     code = "import sys, configgen.knowledge.azure_catalog as c; c.load_catalog(); print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
+
+
+_CATALOG_PROJECT = """version: 1
+name: t
+resources:
+  r1:
+    endpoint: https://r1.openai.azure.com
+    region: eastus2
+    auth: {type: api_key, key_env: K1}
+    api_version: "2024-10-21"
+    deployments:
+      d1: {model: gpt-zz, version: "1", sku: Standard, capacity: 10}
+catalog: CATALOG
+environments:
+  prod:
+    aliases: {m: {deployments: [r1/d1]}}
+    app: {mode: proxy, alias: m}
+    proxy: {instances: [{host: 10.0.0.1}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("catalog", "rule", "message", "column"),
+    [
+        ('{models: {gpt-zz: {versions: [{version: "1"}]}}}', "schema-missing-key",
+         "missing required key `source` in `catalog.models.gpt-zz`", 20),
+        ('{models: {gpt-zz: {sorce: x, source: y}}}', "schema-unknown-key", "unknown key `sorce`", 29),
+        ("{models: {gpt-zz: {source: x, kind: chatt}}}", "schema-value", "`kind`: 'chatt' is not allowed", 46),
+    ],
+)
+def test_a_wrong_catalog_section_is_a_located_schema_error_not_a_crash(
+    tmp_path: Path, catalog: str, rule: str, message: str, column: int
+) -> None:
+    from configgen.pipeline import validate_project
+
+    path = tmp_path / "configgen.yaml"
+    path.write_text(_CATALOG_PROJECT.replace("CATALOG", catalog))
+    findings = validate_project(path, dt.date(2026, 12, 1))
+    errors = [f for f in findings if f.severity.value == "error"]
+    assert [(f.rule, f.line, f.column) for f in errors] == [(rule, 11, column)], findings
+    assert message in errors[0].message
+
+
+def test_the_unknown_model_hint_is_a_catalog_entry_that_validates(tmp_path: Path) -> None:
+    """azure-model-unknown's hint names the shape to declare; filling it in must give a clean project."""
+    from configgen.pipeline import validate_project
+
+    path = tmp_path / "configgen.yaml"
+    path.write_text(_CATALOG_PROJECT.replace("catalog: CATALOG\n", ""))
+    [unknown] = [f for f in validate_project(path, dt.date(2026, 12, 1)) if f.rule == "azure-model-unknown"]
+    shape = unknown.hint[unknown.hint.index("(catalog: ") + len("(catalog: ") : -1]
+    filled = shape.replace("NAME", "gpt-zz").replace("URL", "'https://example.invalid/gpt-zz'").replace("...", '"1"')
+    path.write_text(_CATALOG_PROJECT.replace("CATALOG", filled))
+    assert [f for f in validate_project(path, dt.date(2026, 12, 1)) if f.severity.value == "error"] == []

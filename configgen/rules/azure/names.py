@@ -15,7 +15,7 @@ from configgen.rules.targets import AzureUse
 
 _CATALOG_HINT = (
     "if Azure offers it and configgen does not know it yet, declare it in the project's `catalog:` section "
-    "(catalog: {models: {NAME: {versions: [{version: ...}]}}})"
+    "(catalog: {models: {NAME: {source: URL, versions: [{version: ...}]}}})"
 )
 
 
