@@ -28,19 +28,22 @@ from configgen.model.project import ApiKeyAuth, EntraAuth, Environment, Project
 
 def build_context(project: Project, env_name: str, env: Environment) -> dict[str, Any]:
     models: list[dict[str, Any]] = []
+    auth_of: dict[str, list[tuple[str, str]]] = {}  # per resource: every deployment of it has the same
     for alias_name, alias in env.aliases.items():
         for ref in alias.deployments:
             res_name, dep_name = split_ref(ref)
             res = project.resources[res_name]
             dep = res.deployments[dep_name]
             rpm, tpm = rpm_tpm(dep)
+            if res_name not in auth_of:
+                auth_of[res_name] = auth_params(res)
             models.append(
                 {
                     "model_name": alias_name,
                     "model": f"azure/{dep_name}",
                     "api_base": res.endpoint.rstrip("/"),
                     "api_version": dep.api_version or res.api_version,
-                    "auth": auth_params(res),
+                    "auth": list(auth_of[res_name]),
                     "rpm": rpm,
                     "tpm": tpm,
                     "id": model_id(env_name, alias_name, ref),

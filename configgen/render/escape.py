@@ -6,6 +6,7 @@ template that forgets to escape fails loudly instead of writing an injectable fi
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -45,7 +46,17 @@ def yaml_str(value: object) -> Escaped:
     Only printable ASCII is written raw; everything else is a YAML escape, so no byte of the value
     can end the scalar, start a new key or be mangled by a reader.
     """
-    text = str(value)
+    if type(value) is str:
+        return _yaml_str_text(value)  # endpoints, versions and references repeat in every entry
+    return _yaml_str(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _yaml_str_text(text: str) -> Escaped:
+    return _yaml_str(text)
+
+
+def _yaml_str(text: str) -> Escaped:
     if _PLAIN_ASCII.match(text):
         return Escaped(f'"{text}"')  # the common case: nothing to escape
     out = ['"']
