@@ -247,15 +247,17 @@ def _typed(
 ) -> Iterator[Finding]:
     for key, value in values.items():
         kinds = types.get(key)
-        if kinds is None or key in skip or value is None or env_ref_name(value) is not None:
+        if kinds is None or key in skip or value is None:
             continue
-        if not accepts_any(kinds, value):
-            want = " or ".join(_KIND_WORDS[x] for x in kinds)
-            yield _dropped(
-                doc,
-                (*path, key),
-                f"`{key}` must be {want}, got {type_name(value)} {redact(repr(value))}: LiteLLM drops this deployment",
-            )
+        # What is accepted needs no reference test (a string for a `str` field is the common case).
+        if (type(value) is str and "str" in kinds) or accepts_any(kinds, value) or env_ref_name(value) is not None:
+            continue
+        want = " or ".join(_KIND_WORDS[x] for x in kinds)
+        yield _dropped(
+            doc,
+            (*path, key),
+            f"`{key}` must be {want}, got {type_name(value)} {redact(repr(value))}: LiteLLM drops this deployment",
+        )
 
 
 _KIND_WORDS = {"int": "an integer", "float": "a number", "bool": "true/false", "str": "a string"}
