@@ -198,12 +198,18 @@ def _record(path: str) -> None:
 
 def _ignored(path: str) -> bool:
     # configgen's own files are in the fingerprint; the interpreter's and the libraries' are in the
-    # key through sys.version and are not inputs; devices and /proc are never inputs that can be hashed.
-    # jinja's bytecode cache (a folder `_jinja2-cache-UID` in the temp dir) is keyed by the templates'
-    # checksums, which the fingerprint covers.
-    return path.startswith((_PACKAGE, sys.prefix, sys.base_prefix, "/proc/", "/dev/", "/sys/")) or (
-        "/_jinja2-cache-" in path
-    )
+    # key through sys.version and are not inputs, wherever they are installed (the venv, the user's or
+    # the system's site-packages, a folder a .pth file adds); devices and /proc are never inputs that
+    # can be hashed. jinja's bytecode cache (a folder `_jinja2-cache-UID` in the temp dir) is keyed by
+    # the templates' checksums, which the fingerprint covers.
+    return path.startswith(_libraries or _library_dirs()) or "/_jinja2-cache-" in path
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Where code is imported from, not read as input: configgen, the interpreter's prefixes and every
+    site-packages folder on sys.path (a library's .pyc files are opened while a run goes on)."""
+    sites = [os.path.join(p, "") for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    return (_PACKAGE, sys.prefix, sys.base_prefix, "/proc/", "/dev/", "/sys/", *sites)
 
 
 _WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
@@ -224,9 +230,14 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 _hooked = False
 
 
+#: _library_dirs() as the recording run started
+_libraries: tuple[str, ...] = ()
+
+
 def start_recording() -> None:
-    global _recorded, _hooked
+    global _recorded, _hooked, _libraries
     _recorded = {}
+    _libraries = _library_dirs()
     if not _hooked:  # an audit hook cannot be removed: add it once per process
         sys.addaudithook(_audit)
         _hooked = True

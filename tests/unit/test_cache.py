@@ -302,3 +302,24 @@ def test_a_hit_imports_nothing_beyond_what_python_starts_with(cached: Path, tmp_
     code, new = runs[1].stderr.strip().split(" ", 1)
     assert code == "0"
     assert set(ast.literal_eval(new)) <= {"configgen", "configgen.__main__", "configgen.cache", "_blake2", "gc"}, new
+
+
+def test_a_library_outside_the_venv_is_code_not_an_input(
+    cached: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dependencies found through a .pth file, the user's or the system's site-packages are imported,
+    not read as input: a hit must not re-hash their .pyc files (the bench's venv gets its dependencies
+    that way; 42 files, most of a hit's time)."""
+    site = tmp_path / "elsewhere" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "lib_module.py").write_text("X = 1\n")
+    data = tmp_path / "input.txt"
+    data.write_text("x")
+    monkeypatch.syspath_prepend(str(site))
+    cache.start_recording()
+    try:
+        (site / "lib_module.py").read_text()
+        data.read_text()
+    finally:
+        recorded = cache.stop_recording()
+    assert str(data) in recorded and not any(p.startswith(str(site)) for p in recorded), recorded
