@@ -41,23 +41,9 @@ def scope() -> Iterator[None]:
 
 
 def per_target(func: Callable[[T], R]) -> Callable[[T], R]:
-    """``func(arg)`` computed once per ``arg`` object within a :func:`scope`."""
-
-    @functools.wraps(func)
-    def memoized(arg: T) -> R:
-        memo = _SCOPE.get()
-        if memo is None:
-            return func(arg)
-        key = (memoized, id(arg))
-        hit = memo.get(key)
-        if hit is not None and hit[0] is arg:
-            result: R = hit[1]
-            return result
-        result = func(arg)
-        memo[key] = (arg, result)
-        return result
-
-    return memoized
+    """``func(arg)`` computed once per ``arg`` object within a :func:`scope` (:func:`per_values` with no
+    values)."""
+    return per_values(func)
 
 
 def per_values(func: Callable[..., R]) -> Callable[..., R]:
