@@ -35,15 +35,13 @@ import time
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from pathlib import Path
     from typing import Any, TextIO
 
 try:  # BLAKE2 without OpenSSL: `import hashlib` loads _hashlib (about 10 ms), which a cache hit cannot afford
     from _blake2 import blake2b as _hash
 except ImportError:  # pragma: no cover - another Python build
     from hashlib import blake2b as _hash
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 FORMAT = 2
 MAX_ENTRIES = 256

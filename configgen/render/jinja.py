@@ -164,11 +164,16 @@ def _template_data(out: Output, ctx: dict[str, Any]) -> Built | None:
     judged from its bytes)."""
     if out.data is None:
         return None
+    data = _named(out.data)(ctx)
+    return None if data is None else Built(data)
+
+
+def _named(spec: str) -> Callable[..., Any]:
+    """The function a table row names as "module:function" (imported when first needed)."""
     import importlib
 
-    module, _, func = out.data.partition(":")
-    data = getattr(importlib.import_module(module), func)(ctx)
-    return None if data is None else Built(data)
+    module, _, func = spec.partition(":")
+    return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
 
 
 def _overridden(template: str, template_dirs: list[Path]) -> bool:
@@ -208,10 +213,7 @@ def _build(
     """A row built by a Python builder (one call per family and environment, see render.outputs)."""
     assert out.builder is not None
     if out.builder not in built:
-        import importlib
-
-        module, _, func = out.builder.partition(":")
-        built[out.builder] = getattr(importlib.import_module(module), func)(project, env_name, env, bodies, known)
+        built[out.builder] = _named(out.builder)(project, env_name, env, bodies, known)
     files = built[out.builder]
     if out.relpath not in files:
         raise RenderError(out.relpath, f"{out.builder} did not build it")
