@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
-from configgen.rules.strings import StringValues, string_values
 
 ENV_PREFIX = "os.environ/"
 
@@ -130,12 +129,6 @@ def model_entries(doc: YamlDocument) -> Iterator[tuple[DataPath, dict[str, Any]]
 def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
     lp = entry.get("litellm_params")
     return lp if isinstance(lp, dict) else {}
-
-
-def walk_strings(data: Any) -> StringValues:
-    """Every string value (not key) in ``data`` with its path: one walk per rule target, whatever
-    number of rules reads it (:func:`configgen.rules.strings.string_values`)."""
-    return string_values(data)
 
 
 def served_names(docs: Iterable[YamlDocument]) -> set[str]:

@@ -13,9 +13,9 @@ from configgen.rules.litellm.common import (
     misspelled_ref,
     section,
     shell_refs,
-    walk_strings,
 )
 from configgen.rules.registry import rule
+from configgen.rules.strings import string_values
 from configgen.rules.targets import LiteLLMTarget
 from configgen.secrets import (
     LITELLM_DEFAULT_KEY,
@@ -63,7 +63,7 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     strips only the `os.environ/` prefix and calls `os.getenv(" X")`, which is None).
     """
     doc = target.doc
-    for path, value in walk_strings(doc.data):
+    for path, value in string_values(doc.data):
         names, wrong = _env_spellings(value)
         if not names and wrong is None:
             continue
@@ -122,7 +122,7 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
     The public example key `sk-1234` as master key is `litellm-default-master-key`.
     """
     doc = target.doc
-    for path, value in walk_strings(doc.data):
+    for path, value in string_values(doc.data):
         reference, kind = _inline_verdict(value)
         if reference:
             continue
@@ -195,7 +195,7 @@ def env_same_file(target: LiteLLMTarget) -> Iterator[Finding]:
     if not env:
         return
     defined = {str(k) for k in env}
-    for path, value in walk_strings(doc.data):
+    for path, value in string_values(doc.data):
         name = env_ref_name(value)
         if name is None or name not in defined or path[:1] == ("environment_variables",):
             continue
