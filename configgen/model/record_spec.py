@@ -76,9 +76,6 @@ class ValidationError(ValueError):
     def errors(self, *, include_url: bool = False) -> Errors:
         return [dict(e) for e in self._errors]
 
-    def error_count(self) -> int:
-        return len(self._errors)
-
 
 class FieldInfo:
     """One field of a record: its declared annotation (resolved on first use), default and spec."""
@@ -94,9 +91,6 @@ class FieldInfo:
     @property
     def annotation(self) -> Any:
         return hints(self._owner)[self.name]
-
-    def is_required(self) -> bool:
-        return self.spec.default is _MISSING and self.spec.default_factory is None
 
 
 

@@ -1,7 +1,8 @@
 """What the built-in litellm.config.yaml.j2 renders to, as data: the mapping its text parses to.
 
-The template stays the one that writes the text (it has comments, and a project may replace it by
-name); this function follows it line for line, so the Kubernetes builders and the re-check of rendered
+The text is written by the template's Python twin (configgen.render.builtin.litellm, held to the
+template byte for byte; the text has comments, and a project may replace the template by name); this
+function follows the template line for line, so the Kubernetes builders and the re-check of rendered
 output use the config without parsing the text configgen has just written. Every value goes through
 the same escaper as in the template and is read back as that escaper wrote it: `yaml_str` a string of
 `str(value)`, `int` the integer, `yaml` a boolean or number as it is and anything else as a string
