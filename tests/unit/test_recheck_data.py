@@ -220,3 +220,20 @@ def test_generated_projects_same_findings_and_positions(data: dict[str, Any]) ->
         on_data = pipeline.check_document(pipeline.Document(BY_NAME[out.recheck], lazy, text), AS_OF, rendered=True)
         assert on_data == pipeline.check_document(parsed, AS_OF, rendered=True)
         _same_positions(lazy, parsed.doc)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_lines_are_the_lines_yaml_starts_an_entry_on(seed: int) -> None:
+    """_top_lines against its definition written as one pattern (what it replaced): lines at column 0
+    that are no comment, space, tab, document marker or list item, on texts made of the hard cases."""
+    import random
+    import re
+
+    from configgen.load.lazy_yaml import _top_lines
+
+    definition = re.compile(r"^(?!---$|\.\.\.$|- |-$)[^ #\n\t].*$", re.M)
+    pieces = ["a", "-", " ", "\n", "\t", "#", ".", "---", "...", "- ", "\r", "x: 1", "-x", "..x", "?"]
+    rng = random.Random(seed)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _top_lines(text) == [m.start() for m in definition.finditer(text)], repr(text)
