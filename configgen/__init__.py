@@ -1,5 +1,3 @@
 """configgen: one project file -> consistent, checked LiteLLM + Azure OpenAI configuration."""
 
-from __future__ import annotations
-
 __version__ = "0.1.0"

@@ -9,8 +9,6 @@ collector alone. An unchanged `validate` or `render --check` is answered from th
 (:mod:`configgen.cache`) before click or any other part of configgen is imported.
 """
 
-from __future__ import annotations
-
 import gc
 import sys
 

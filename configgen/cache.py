@@ -24,8 +24,6 @@ module imports nothing that is not loaded already, not even ``typing`` or ``json
 
 # os.path on purpose (a cache hit pays for every call, and pathlib objects cost more):
 # ruff: noqa: PTH100, PTH109, PTH111, PTH116, PTH118, PTH120, PTH123, PTH208
-from __future__ import annotations
-
 import io
 import os
 import stat
@@ -67,7 +65,7 @@ class Hit:
         self.stdout, self.stderr, self.code = stdout, stderr, code
 
 
-def pack(fields: Sequence[str]) -> str:
+def pack(fields: "Sequence[str]") -> str:
     """Strings as `<length>:<text>` one after the other: unambiguous whatever the text holds."""
     return "".join(f"{len(f)}:{f}" for f in fields)
 
@@ -95,7 +93,7 @@ def cache_dir(environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
     return os.path.join(base, "configgen")
 
 
-def cacheable(argv: Sequence[str]) -> bool:
+def cacheable(argv: "Sequence[str]") -> bool:
     """`validate ...` and `render ... --check` (not --debug runs, help or version)."""
     if any(a in ("-h", "--help", "--version", "--debug") for a in argv):
         return False
@@ -104,7 +102,7 @@ def cacheable(argv: Sequence[str]) -> bool:
     return command == "validate" or (command == "render" and "--check" in argv)
 
 
-def enabled(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+def enabled(argv: "Sequence[str]", environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
     return "--no-cache" not in argv and environ.get("CONFIGGEN_NO_CACHE", "") in ("", "0") and cacheable(argv)
 
 
@@ -122,13 +120,13 @@ def fingerprint() -> str:
                         stack.append(e.path)
                     continue
                 st = e.stat()
-                entries.append(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}")
-    for line in sorted(entries):
-        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+                entries.append(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}\n")
+    entries.sort()
+    h.update("".join(entries).encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def key(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.environ, *, today: str | None = None) -> str:
+def key(argv: "Sequence[str]", environ: dict[str, str] | os._Environ[str] = os.environ, *, today: str | None = None) -> str:
     material = [
         f"format {FORMAT}",
         fingerprint(),
@@ -142,7 +140,7 @@ def key(argv: Sequence[str], environ: dict[str, str] | os._Environ[str] = os.env
     return _hash(pack(material).encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
 
 
-def _isatty(stream: Any) -> bool:
+def _isatty(stream: "Any") -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
@@ -213,7 +211,7 @@ def _library_dirs() -> tuple[str, ...]:
 _WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
 
 
-def _audit(event: str, args: tuple[Any, ...]) -> None:
+def _audit(event: str, args: "tuple[Any, ...]") -> None:
     # ("open", (path, mode, flags)): builtin open gives a mode string, os.open the flags.
     if event != "open" or _recorded is None or len(args) < 3 or not isinstance(args[0], str | bytes | os.PathLike):
         return
@@ -263,11 +261,33 @@ def lookup(entry_key: str, environ: dict[str, str] | os._Environ[str] = os.envir
     code, out, err = fields[2], fields[3], fields[4]
     if not (code.isdigit() and code.isascii()):
         return None
-    inputs = dict(zip(fields[5::2], fields[6::2], strict=True))
-    for p, recorded_state in inputs.items():
+    absent: dict[str, str | None] = {}
+    for p, recorded_state in zip(fields[5::2], fields[6::2], strict=True):
+        missing = recorded_state.startswith(f"{p}\0missing:")
+        if missing and _absent_below(os.path.dirname(p), absent) == recorded_state[len(p) + 1 :]:
+            continue  # a folder above it is missing, as it was: so is the path, with the same error
         if state(p) != recorded_state:
             return None
     return Hit(out, err, int(code))
+
+
+def _absent_below(folder: str, absent: dict[str, str | None]) -> str | None:
+    """``missing:ERRNO`` when ``folder`` cannot be reached (then nothing below it can, with the same
+    error: resolving a path resolves its folder first), else None; one stat per folder per lookup.
+
+    Most of what a run records is missing: the journals and backups a crashed render would leave in
+    output folders that do not exist until the first render (123 paths for the example, 3 folders)."""
+    if folder in absent:
+        return absent[folder]
+    parent = os.path.dirname(folder)
+    found = _absent_below(parent, absent) if parent != folder else None
+    if found is None:
+        try:
+            os.stat(folder)
+        except OSError as exc:
+            found = f"missing:{exc.errno}"
+    absent[folder] = found
+    return found
 
 
 def store(entry_key: str, hit: Hit, inputs: dict[str, str], environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
@@ -294,7 +314,7 @@ def store(entry_key: str, hit: Hit, inputs: dict[str, str], environ: dict[str, s
         return
 
 
-def _prune(root: Path) -> None:
+def _prune(root: "Path") -> None:
     entries: list[tuple[float, Path]] = []
     for sub in root.iterdir():
         if sub.is_dir() and len(sub.name) == 2:
@@ -306,7 +326,7 @@ def _prune(root: Path) -> None:
 class Tee(io.TextIOBase):
     """A text stream that writes through to the real one and keeps a copy for the cache."""
 
-    def __init__(self, real: TextIO) -> None:
+    def __init__(self, real: "TextIO") -> None:
         self.real = real
         self.copy = io.StringIO()
 
@@ -328,7 +348,7 @@ class Tee(io.TextIOBase):
         return self.real.fileno()
 
 
-def run_cached(argv: list[str], run: Callable[[list[str]], int]) -> int:
+def run_cached(argv: list[str], run: "Callable[[list[str]], int]") -> int:
     """Answer from the cache, or run and store the result (only clean outcomes: 0 or 1)."""
     if not enabled(argv):
         return run(argv)  # validate and render accept --no-cache (configgen.cli.options)

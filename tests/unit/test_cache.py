@@ -323,3 +323,36 @@ def test_a_library_outside_the_venv_is_code_not_an_input(
     finally:
         recorded = cache.stop_recording()
     assert str(data) in recorded and not any(p.startswith(str(site)) for p in recorded), recorded
+
+
+def _lookup_with(entry_key: str, cached: Path, inputs: dict[str, str]) -> cache.Hit | None:
+    """Store an answer that depends on ``inputs`` (paths -> their recorded state) and look it up."""
+    cache.store(entry_key, cache.Hit("out\n", "", 0), inputs, {"CONFIGGEN_CACHE_DIR": str(cached)})
+    return cache.lookup(entry_key, {"CONFIGGEN_CACHE_DIR": str(cached)})
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["nothing", "folder", "file", "folder is a file", "grandparent is a file"],
+)
+def test_a_path_under_a_missing_folder_is_judged_as_its_own_stat_would(cached: Path, tmp_path: Path, then: str) -> None:
+    """A lookup answers a path recorded missing from its folder's stat when the folder is missing (one
+    stat per folder): whatever then appears, the answer is what stat-ing each path gives."""
+    out = tmp_path / "deploy"
+    paths = [out / env / "server" / name for env in ("dev", "prod") for name in (".env", ".env.example")]
+    recorded = {str(p): cache.state(str(p)) for p in paths}
+    assert all(s.endswith("\0missing:2") for s in recorded.values())
+    if then == "folder":
+        (out / "prod" / "server").mkdir(parents=True)
+    elif then == "file":
+        (out / "prod" / "server").mkdir(parents=True)
+        (out / "prod" / "server" / ".env").write_text("X=1\n")
+    elif then == "folder is a file":
+        (out / "prod").mkdir(parents=True)
+        (out / "prod" / "server").write_text("")
+    elif then == "grandparent is a file":
+        out.write_text("")
+    same = all(cache.state(p) == s for p, s in recorded.items())
+    assert same is (then in ("nothing", "folder"))
+    hit = _lookup_with("ab" + "0" * 62, cached, recorded)
+    assert (hit is not None) is same
