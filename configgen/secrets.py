@@ -89,13 +89,16 @@ _any_needle: list[re.Pattern[str]] = []
 
 
 def _could_match_any(text: str) -> bool:
-    """Whether any shape could match ``text``: one search for all needles (most values have none)."""
-    if len(text) >= _HEX_KEY_LENGTH:
-        return True
+    """Whether any shape could match ``text``: one search for all needles and, in a text long enough,
+    one for a run of 32 hex digits (what the shape without needles cannot lack). Most values have
+    neither: long ones too (a 1,000-deployment config has 3,000 distinct model ids and hosts)."""
     if not _any_needle:
         needles = sorted({n for _k, _s, _g, ns in _SHAPES for n in ns or ()}, key=len, reverse=True)
         _any_needle.append(re.compile("|".join(re.escape(n) for n in needles)))
-    return _any_needle[0].search(text) is not None
+        _any_needle.append(re.compile(f"[0-9A-Fa-f]{{{_HEX_KEY_LENGTH}}}"))
+    if _any_needle[0].search(text) is not None:
+        return True
+    return len(text) >= _HEX_KEY_LENGTH and _any_needle[1].search(text) is not None
 
 
 def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:

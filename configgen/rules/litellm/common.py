@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
+from configgen.rules.memo import per_target
 
 ENV_PREFIX = "os.environ/"
 
@@ -116,14 +117,17 @@ def section(doc: YamlDocument, name: str) -> dict[str, Any] | None:
     return None
 
 
-def model_entries(doc: YamlDocument) -> Iterator[tuple[DataPath, dict[str, Any]]]:
-    """Every ``model_list`` entry that is a mapping, with its path."""
-    data = doc.data
+def model_entries(doc: YamlDocument) -> tuple[tuple[DataPath, dict[str, Any]], ...]:
+    """Every ``model_list`` entry that is a mapping, with its path: listed once per target for the
+    dozen rules that go through them (configgen.rules.memo)."""
+    return _model_entries(doc.data)
+
+
+@per_target
+def _model_entries(data: Any) -> tuple[tuple[DataPath, dict[str, Any]], ...]:
     if not isinstance(data, dict) or not isinstance(data.get("model_list"), list):
-        return
-    for i, entry in enumerate(data["model_list"]):
-        if isinstance(entry, dict):
-            yield ("model_list", i), entry
+        return ()
+    return tuple((("model_list", i), entry) for i, entry in enumerate(data["model_list"]) if isinstance(entry, dict))
 
 
 def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
@@ -193,6 +197,7 @@ def is_openai_v1_entry(lp: dict[str, Any]) -> bool:
     return openai and v1_api_base(lp.get("api_base"))
 
 
+@per_target  # asked by half a dozen rules of every entry
 def is_azure_entry(lp: dict[str, Any]) -> bool:
     """Azure by prefix, by ``custom_llm_provider``, or by its api_base host.
 
