@@ -11,8 +11,26 @@ the same escaper as in the template and is read back as that escaper wrote it: `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+#: litellm_params by their items, while environments are rendered together (:func:`sharing`)
+_SHARED: ContextVar[dict[tuple[tuple[str, Any], ...], dict[str, Any]] | None] = ContextVar("configgen_shared_params",
+                                                                                            default=None)
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Within the block, environments whose deployments have the same litellm_params get the same
+    object for them: the rules that judge an entry by its litellm_params judge it once for all the
+    environments (configgen.rules.litellm.common, "screening"). The data is read, never changed."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
 
 
 def _scalar(value: Any) -> Any:
@@ -24,6 +42,7 @@ def litellm_data(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
     """The data of the built-in template's output for this context; None when its text would not be one
     plain mapping (a key written twice: the re-check must then parse the text and report it)."""
     models = []
+    shared = _SHARED.get()
     for m in ctx["models"]:
         params: dict[str, Any] = {"model": str(m["model"]), "api_base": str(m["api_base"]),
                                   "api_version": str(m["api_version"])}
@@ -33,6 +52,8 @@ def litellm_data(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
             if key in params:
                 return None
             params[key] = value
+        if shared is not None:
+            params = shared.setdefault(tuple(params.items()), params)
         models.append({
             "model_name": str(m["model_name"]),
             "litellm_params": params,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -133,6 +133,76 @@ def _model_entries(data: Any) -> tuple[tuple[DataPath, dict[str, Any]], ...]:
 def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
     lp = entry.get("litellm_params")
     return lp if isinstance(lp, dict) else {}
+
+
+# ---- screening model_list entries by their litellm_params ------------------------------------------
+#
+# Most per-entry rules decide from `litellm_params` alone whether an entry can concern them at all, and
+# on a real config almost none can. Each such rule registers that test with @screen (and checks the rest,
+# what it reads elsewhere in the entry or the file, itself); the tests run together, once per litellm_params object
+# (configgen.rules.memo), and a rule goes only through the entries whose params pass its test. The
+# environments of one render share their identical litellm_params objects (configgen.render.litellm_data)
+# and the re-check of rendered output is one memo scope, so a thousand deployments rendered for three
+# environments are screened once, not three times by each rule.
+
+Screen = Callable[[dict[str, Any]], bool]
+_SCREENS: list[Screen] = []
+_NO_PARAMS: dict[str, Any] = {}  # an entry without a litellm_params mapping (never changed)
+
+
+def screen(test: Screen) -> Screen:
+    """Register ``test``: what a rule asks of an entry's litellm_params alone before it looks further
+    (the rule then goes through :func:`screened_entries` instead of testing each entry itself)."""
+    _SCREENS.append(test)
+    return test
+
+
+@per_target
+def _passed(lp: dict[str, Any]) -> tuple[tuple[Screen, Exception | None], ...]:
+    """The tests ``lp`` passes, and those that raised on it (with what they raised)."""
+    found: list[tuple[Screen, Exception | None]] = []
+    for test in _SCREENS:
+        try:
+            if test(lp):
+                found.append((test, None))
+        except Exception as exc:  # raised again in the rule that asks, which reports it in isolation
+            found.append((test, exc))
+    return tuple(found)
+
+
+class _Screened:
+    __slots__ = ("entries", "errors")
+
+    def __init__(self) -> None:
+        self.entries: dict[Screen, list[tuple[DataPath, dict[str, Any]]]] = {test: [] for test in _SCREENS}
+        self.errors: dict[Screen, Exception] = {}
+
+
+@per_target
+def _screened(data: Any) -> _Screened:
+    screened = _Screened()
+    for path, entry in _model_entries(data):
+        lp = entry.get("litellm_params")
+        for test, error in _passed(lp if isinstance(lp, dict) else _NO_PARAMS):
+            if error is None:
+                screened.entries[test].append((path, entry))
+            else:
+                screened.errors.setdefault(test, error)
+    return screened
+
+
+def screened_entries(doc: YamlDocument, test: Screen) -> list[tuple[DataPath, dict[str, Any]]]:
+    """The model_list entries (as :func:`model_entries` gives them, in order) whose litellm_params
+    pass ``test``, a function registered with :func:`screen`; what ``test`` raised on any entry's
+    params is raised here, so the rule asking fails as if it had run the test itself."""
+    screened = _screened(doc.data)
+    error = screened.errors.get(test)
+    if error is not None:
+        raise error
+    found = screened.entries.get(test)
+    if found is None:  # registered after this document was screened (a rule module imported late)
+        return [(path, entry) for path, entry in model_entries(doc) if test(litellm_params(entry))]
+    return found
 
 
 def served_names(docs: Iterable[YamlDocument]) -> set[str]:

@@ -17,11 +17,33 @@ from configgen.rules.litellm.common import (
     is_openai_v1_entry,
     litellm_params,
     model_entries,
+    screen,
+    screened_entries,
     section,
     v1_api_base,
 )
 from configgen.rules.registry import rule
 from configgen.rules.targets import LiteLLMTarget
+
+
+@screen
+def _unprefixed_azure(lp: dict[str, Any]) -> bool:
+    """A model without the azure/ prefix beside Azure settings."""
+    model = lp.get("model")
+    if not isinstance(model, str) or lp.get("custom_llm_provider"):
+        return False
+    ref = env_ref_name(model)
+    if ref is not None:
+        if "DEPLOYMENT" not in ref.upper():
+            return False
+    elif model.startswith("openai/"):
+        # openai/ + `https://R.openai.azure.com/openai/v1` is the v1 pattern Microsoft documents; against
+        # the resource root it posts to `/chat/completions` and gets 404.
+        if not azure_host(lp.get("api_base")) or str(lp.get("api_base")).rstrip("/").endswith("/openai/v1"):
+            return False
+    elif "/" in model:
+        return False  # another provider prefix (azure/, azure_ai/, ...) says what it is
+    return azure_settings_reason(lp) is not None
 
 
 @rule(
@@ -46,25 +68,11 @@ def azure_prefix(target: LiteLLMTarget) -> Iterator[Finding]:
     the prefix. (FACTS.md, "Azure deployments need ...".)
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
+    for path, entry in screened_entries(doc, _unprefixed_azure):
         lp = litellm_params(entry)
-        model = lp.get("model")
-        if not isinstance(model, str) or lp.get("custom_llm_provider"):
-            continue
+        model = lp["model"]
         ref = env_ref_name(model)
-        if ref is not None:
-            if "DEPLOYMENT" not in ref.upper():
-                continue
-        elif model.startswith("openai/"):
-            # openai/ + `https://R.openai.azure.com/openai/v1` is the v1 pattern Microsoft documents; against
-            # the resource root it posts to `/chat/completions` and gets 404.
-            if not azure_host(lp.get("api_base")) or str(lp.get("api_base")).rstrip("/").endswith("/openai/v1"):
-                continue
-        elif "/" in model:
-            continue  # another provider prefix (azure/, azure_ai/, ...) says what it is
         why = azure_settings_reason(lp)
-        if why is None:
-            continue
         name = f"${{{ref}}}" if ref is not None else model.removeprefix("openai/")
         yield doc.finding(
             "litellm-azure-prefix",
@@ -180,6 +188,19 @@ def model_id_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     )
 
 
+@screen
+def _unmapped_azure(lp: dict[str, Any]) -> bool:
+    """A literal azure/ name LiteLLM's model map does not know, without litellm_params.base_model."""
+    model = lp.get("model")
+    if not is_azure_entry(lp) or not isinstance(model, str) or "*" in model or "${" in model:
+        return False
+    if env_ref_name(model) is not None or not model.startswith("azure/"):
+        return False
+    if azure_name_in_model_map(model.removeprefix("azure/")):
+        return False
+    return not lp.get("base_model")  # litellm_params.base_model is honoured as well
+
+
 @rule(
     "litellm-base-model-missing",
     Severity.INFO,
@@ -199,19 +220,10 @@ def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     that are not literal (`os.environ/`, `${...}`).
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
-        lp = litellm_params(entry)
-        model = lp.get("model")
-        if not is_azure_entry(lp) or not isinstance(model, str) or "*" in model or "${" in model:
-            continue
-        if env_ref_name(model) is not None or not model.startswith("azure/"):
-            continue
-        if azure_name_in_model_map(model.removeprefix("azure/")):
-            continue
+    for path, entry in screened_entries(doc, _unmapped_azure):
+        model = litellm_params(entry)["model"]
         info = entry.get("model_info")
         if isinstance(info, dict) and info.get("base_model"):
-            continue
-        if lp.get("base_model"):  # litellm_params.base_model is honoured as well
             continue
         yield doc.finding(
             "litellm-base-model-missing",
@@ -224,6 +236,14 @@ def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
         )
 
 
+
+
+@screen
+def _unpinned(lp: dict[str, Any]) -> bool:
+    """An Azure deployment (not the v1 API's) without api_version."""
+    if not is_azure_entry(lp) or is_openai_v1_entry(lp) or lp.get("api_version") is not None:
+        return False
+    return not v1_api_base(lp.get("api_base"))  # else litellm-azure-v1-base-without-api-version: an error
 
 
 @rule(
@@ -242,12 +262,8 @@ def api_version_missing(target: LiteLLMTarget) -> Iterator[Finding]:
     without one.
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
+    for path, entry in screened_entries(doc, _unpinned):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp) or is_openai_v1_entry(lp) or lp.get("api_version") is not None:
-            continue
-        if v1_api_base(lp.get("api_base")):
-            continue  # litellm-azure-v1-base-without-api-version: an error, not this warning
         cred = credential_values(doc, lp)
         if cred is not None and (not cred or cred.get("api_version") is not None):
             continue
@@ -271,6 +287,14 @@ def _recommended(entry: dict[str, Any]) -> str:
     return cat.recommended_api_version(*entry_model(entry))
 
 
+@screen
+def _v1_base_unversioned(lp: dict[str, Any]) -> bool:
+    """An azure/ deployment on a .../openai/v1 api_base without api_version."""
+    if not is_azure_entry(lp) or is_openai_v1_entry(lp) or not v1_api_base(lp.get("api_base")):
+        return False
+    return lp.get("api_version") is None  # a dated one is azure-endpoint-openai-suffix's
+
+
 @rule(
     "litellm-azure-v1-base-without-api-version",
     Severity.ERROR,
@@ -288,12 +312,8 @@ def azure_v1_base_without_api_version(target: LiteLLMTarget) -> Iterator[Finding
     `ensure_api_route`).
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
+    for path, entry in screened_entries(doc, _v1_base_unversioned):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp) or is_openai_v1_entry(lp) or not v1_api_base(lp.get("api_base")):
-            continue
-        if lp.get("api_version") is not None:
-            continue  # a dated one is azure-endpoint-openai-suffix's
         cred = credential_values(doc, lp)
         if cred is not None and (not cred or cred.get("api_version") is not None):
             continue
@@ -308,6 +328,15 @@ def azure_v1_base_without_api_version(target: LiteLLMTarget) -> Iterator[Finding
         )
 
 
+
+
+_ENTRA = ("tenant_id", "client_id", "client_secret")
+
+
+@screen
+def _key_and_entra(lp: dict[str, Any]) -> bool:
+    """An Azure deployment with an api_key and Entra ID settings."""
+    return is_azure_entry(lp) and bool(lp.get("api_key")) and any(lp.get(k) for k in _ENTRA)
 
 
 @rule(
@@ -325,13 +354,9 @@ def azure_auth_ignored(target: LiteLLMTarget) -> Iterator[Finding]:
     (FACTS.md, "Azure auth".)
     """
     doc = target.doc
-    for path, entry in model_entries(doc):
+    for path, entry in screened_entries(doc, _key_and_entra):
         lp = litellm_params(entry)
-        if not is_azure_entry(lp) or not lp.get("api_key"):
-            continue
-        entra = [k for k in ("tenant_id", "client_id", "client_secret") if lp.get(k)]
-        if not entra:
-            continue
+        entra = [k for k in _ENTRA if lp.get(k)]
         yield doc.finding(
             "litellm-azure-auth-ignored",
             Severity.WARNING,

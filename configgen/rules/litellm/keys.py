@@ -8,7 +8,7 @@ from typing import Any
 from configgen.findings import DataPath, Finding, Severity
 from configgen.knowledge.litellm_known import accepts_any, known, type_name
 from configgen.load.yaml import YamlDocument
-from configgen.rules.litellm.common import env_ref_name, is_azure_entry, model_entries
+from configgen.rules.litellm.common import env_ref_name, is_azure_entry, model_entries, screen, screened_entries
 from configgen.rules.registry import rule
 from configgen.rules.targets import LiteLLMTarget
 from configgen.secrets import redact
@@ -141,6 +141,15 @@ def _unknown(doc: YamlDocument, path: DataPath, message: str, hint: str) -> Find
     return doc.finding("litellm-unknown-key", Severity.WARNING, path, message, hint, key=True)
 
 
+@screen
+def _azure_unknown_param(lp: dict[str, Any]) -> bool:
+    """An Azure deployment with a litellm_params key LiteLLM does not know."""
+    if not is_azure_entry(lp):
+        return False
+    known_params = known().litellm_params
+    return any(key not in known_params for key in lp)
+
+
 @rule(
     "litellm-unknown-param",
     Severity.ERROR,
@@ -162,10 +171,8 @@ def unknown_param(target: LiteLLMTarget) -> Iterator[Finding]:
     """
     doc = target.doc
     k = known()
-    for path, entry in model_entries(doc):
-        lp = entry.get("litellm_params")
-        if not isinstance(lp, dict) or not is_azure_entry(lp):
-            continue
+    for path, entry in screened_entries(doc, _azure_unknown_param):
+        lp = entry["litellm_params"]
         for key in lp:
             if key in k.litellm_params:
                 continue
@@ -211,6 +218,7 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
     if not isinstance(ml, list):
         return  # the proxy crashes at start: litellm-section-shape
     k = known()
+    suspect = {id(entry.get("litellm_params")) for _path, entry in screened_entries(doc, _params_dropped)}
     for i, entry in enumerate(ml):
         path: DataPath = ("model_list", i)
         if not isinstance(entry, dict):
@@ -226,7 +234,7 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
             # load_config reads model["litellm_params"].items() before the router validates anything.
             consequence = "the proxy stops at start" if lp is None else "it is dropped"
             yield _dropped(doc, path if lp is None else (*path, "litellm_params"), f"entry {what}: {consequence}")
-        else:
+        elif id(lp) in suspect:
             if "model" not in lp:
                 # load_config reads model["litellm_params"]["model"] for every entry: KeyError at start.
                 yield _dropped(doc, (*path, "litellm_params"), "litellm_params has no `model`: the proxy stops at "
@@ -234,17 +242,32 @@ def deployment_dropped(target: LiteLLMTarget) -> Iterator[Finding]:
             elif not isinstance(lp["model"], str):
                 yield _dropped(doc, (*path, "litellm_params", "model"), "litellm_params.model is not a string: "
                                "the entry is dropped")
-            yield from _typed(doc, (*path, "litellm_params"), lp, k.litellm_params_types, skip={"model", "api_version"})
+            yield from _typed(doc, (*path, "litellm_params"), lp, k.litellm_params_types, _UNTYPED_PARAMS)
         info = entry.get("model_info")
         if info is not None and not isinstance(info, dict):
             yield _dropped(doc, (*path, "model_info"), "model_info is not a mapping: the entry is dropped")
         elif isinstance(info, dict):
-            yield from _typed(doc, (*path, "model_info"), info, k.model_info_types, skip=set())
+            yield from _typed(doc, (*path, "model_info"), info, k.model_info_types, frozenset())
 
 
-def _typed(
-    doc: YamlDocument, path: DataPath, values: dict[str, Any], types: dict[str, tuple[str, ...]], skip: set[str]
-) -> Iterator[Finding]:
+@screen
+def _params_dropped(lp: dict[str, Any]) -> bool:
+    """litellm_params without a string `model`, or with a value of a type its field refuses."""
+    model = lp.get("model")
+    if not isinstance(model, str):
+        return True
+    return any(True for _ in _mistyped(lp, known().litellm_params_types, _UNTYPED_PARAMS))
+
+
+#: litellm_params fields deployment_dropped does not type-check (`model` is checked on its own; an
+#: unquoted api_version date is azure-api-version-unquoted)
+_UNTYPED_PARAMS = frozenset({"model", "api_version"})
+
+
+def _mistyped(
+    values: dict[str, Any], types: dict[str, tuple[str, ...]], skip: frozenset[str]
+) -> Iterator[tuple[str, Any, tuple[str, ...]]]:
+    """(key, value, the kinds the field takes) of each value pydantic (lax) refuses for a typed field."""
     for key, value in values.items():
         kinds = types.get(key)
         if kinds is None or key in skip or value is None:
@@ -252,6 +275,13 @@ def _typed(
         # What is accepted needs no reference test (a string for a `str` field is the common case).
         if (type(value) is str and "str" in kinds) or accepts_any(kinds, value) or env_ref_name(value) is not None:
             continue
+        yield key, value, kinds
+
+
+def _typed(
+    doc: YamlDocument, path: DataPath, values: dict[str, Any], types: dict[str, tuple[str, ...]], skip: frozenset[str]
+) -> Iterator[Finding]:
+    for key, value, kinds in _mistyped(values, types, skip):
         want = " or ".join(_KIND_WORDS[x] for x in kinds)
         yield _dropped(
             doc,
@@ -292,6 +322,11 @@ def _not_seconds(value: Any) -> bool:
     return False
 
 
+@screen
+def _sets_timeout(lp: dict[str, Any]) -> bool:
+    return any(key in lp for section_name, key in _TIMEOUTS if section_name is None)
+
+
 @rule(
     "litellm-timeout-not-number",
     Severity.ERROR,
@@ -314,9 +349,9 @@ def timeout_not_number(target: LiteLLMTarget) -> Iterator[Finding]:
     places: list[tuple[DataPath, Any]] = []
     for section_name, key in _TIMEOUTS:
         if section_name is None:
-            for path, entry in model_entries(doc):
-                lp = entry.get("litellm_params")
-                if isinstance(lp, dict) and key in lp:
+            for path, entry in screened_entries(doc, _sets_timeout):
+                lp = entry["litellm_params"]
+                if key in lp:
                     places.append(((*path, "litellm_params", key), lp[key]))
         else:
             sect = data.get(section_name)

@@ -15,7 +15,8 @@ from configgen.rules.litellm.common import (
     env_ref_name,
     litellm_params,
     misspelled_ref,
-    model_entries,
+    screen,
+    screened_entries,
     section,
 )
 from configgen.rules.registry import rule
@@ -28,6 +29,21 @@ def _custom_providers(doc: YamlDocument) -> set[str]:
     return {str(e["provider"]) for e in entries if isinstance(e, dict) and "provider" in e} if isinstance(
         entries, list
     ) else set()
+
+
+@screen
+def _no_known_provider(lp: dict[str, Any]) -> bool:
+    """A literal model that names no provider LiteLLM knows (one a custom_provider_map registers can
+    only make more names resolvable: the rule checks those)."""
+    model = lp.get("model")
+    if not isinstance(model, str) or not model.strip() or lp.get("custom_llm_provider"):
+        return False
+    if env_ref_name(model) is not None or misspelled_ref(model) is not None or "${" in model:
+        return False  # resolved at start, or litellm-env-syntax's finding
+    if "/" not in model and azure_settings_reason(lp) is not None:
+        return False  # meant for Azure: litellm-azure-prefix says what to write
+    api_base = lp.get("api_base")
+    return not provider_inferable(model, api_base if isinstance(api_base, str) else None)
 
 
 @rule(
@@ -51,19 +67,13 @@ def no_provider(target: LiteLLMTarget) -> Iterator[Finding]:
     names get_llm_provider resolves, its endpoint list and fallback routing rules).
     """
     doc = target.doc
-    custom = _custom_providers(doc)
-    for path, entry in model_entries(doc):
+    custom: set[str] | None = None
+    for path, entry in screened_entries(doc, _no_known_provider):
         lp = litellm_params(entry)
-        model = lp.get("model")
-        if not isinstance(model, str) or not model.strip() or lp.get("custom_llm_provider"):
-            continue
-        if env_ref_name(model) is not None or misspelled_ref(model) is not None or "${" in model:
-            continue  # resolved at start, or litellm-env-syntax's finding
-        if "/" not in model and azure_settings_reason(lp) is not None:
-            continue  # meant for Azure: litellm-azure-prefix says what to write
-        api_base = lp.get("api_base")
-        if provider_inferable(model, api_base if isinstance(api_base, str) else None, custom):
-            continue
+        model, api_base = lp["model"], lp.get("api_base")
+        custom = _custom_providers(doc) if custom is None else custom
+        if custom and provider_inferable(model, api_base if isinstance(api_base, str) else None, custom):
+            continue  # a provider the file registers
         yield doc.finding(
             "litellm-no-provider",
             Severity.ERROR,
@@ -108,11 +118,14 @@ def ssl_verify_off(target: LiteLLMTarget) -> Iterator[Finding]:
     if _off(ls.get("ssl_verify")):
         yield _ssl(doc, ("litellm_settings", "ssl_verify"), "litellm_settings.ssl_verify is false: no deployment's "
                    "certificate is checked")
-    for path, entry in model_entries(doc):
-        lp = litellm_params(entry)
-        if _off(lp.get("ssl_verify")) and _https(lp.get("api_base", "https://")):
-            yield _ssl(doc, (*path, "litellm_params", "ssl_verify"), "ssl_verify is false on an https endpoint: "
-                       "the certificate is not checked, the key goes to whoever answers")
+    for path, _entry in screened_entries(doc, _unverified_https):
+        yield _ssl(doc, (*path, "litellm_params", "ssl_verify"), "ssl_verify is false on an https endpoint: "
+                   "the certificate is not checked, the key goes to whoever answers")
+
+
+@screen
+def _unverified_https(lp: dict[str, Any]) -> bool:
+    return _off(lp.get("ssl_verify")) and _https(lp.get("api_base", "https://"))
 
 
 def _ssl(doc: YamlDocument, path: tuple[str | int, ...], message: str) -> Finding:
