@@ -253,10 +253,15 @@ def recover(paths: Iterable[Path], *, held: Path | None = None) -> list[str]:
             note(leftover)
             if leftover.is_file() and not leftover.is_symlink():
                 _unlink(leftover)
-        # Temporary files of earlier configgen versions: `.NAME.<random>.configgen-tmp`.
+        # Temporary files of earlier configgen versions: `.NAME.<random>.configgen-tmp` (listed, not
+        # globbed: a glob compiles a pattern per output even where the folder does not exist, and
+        # would read `[` in a file name as a pattern).
         with contextlib.suppress(OSError):
-            for old in p.parent.glob(f".{p.name}.*{TMP_SUFFIX}"):
-                _unlink(old)
+            prefix = f".{p.name}."
+            for old in p.parent.iterdir():
+                name = old.name
+                if name.startswith(prefix) and name.endswith(TMP_SUFFIX) and len(name) >= len(prefix) + len(TMP_SUFFIX):
+                    _unlink(old)
     return done
 
 

@@ -212,3 +212,18 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     mtime = f.stat().st_mtime_ns
     assert write_all(plan_files([(f, "same\n", 0o644)])) == []
     assert f.stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("name", ["litellm.config.yaml", "odd[1].yaml"])
+def test_temporary_files_of_earlier_versions_are_removed(tmp_path: Path, name: str) -> None:
+    """`.NAME.<random>.configgen-tmp` beside an output goes; files that only look alike stay."""
+    out = tmp_path / name
+    out.write_text("x\n")
+    # (`.NAME.configgen-tmp` is today's temporary file, removed as well.)
+    gone = [f".{name}.k3j2h1{write.TMP_SUFFIX}", f".{name}.a.b{write.TMP_SUFFIX}", f".{name}{write.TMP_SUFFIX}"]
+    kept = [f".{name}.x.configgen-tm", f".other.yaml.k3j2h1{write.TMP_SUFFIX}", f"{name}.k3j2h1{write.TMP_SUFFIX}",
+            f".{name}k{write.TMP_SUFFIX}"]
+    for leftover in gone + kept:
+        (tmp_path / leftover).write_text("")
+    write.recover([out])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, *kept])
