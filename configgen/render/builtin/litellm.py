@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from configgen.render.escape import comment_text as comment
@@ -12,15 +13,11 @@ def litellm_config(ctx: dict[str, Any]) -> str:
     out = ["---\nmodel_list:\n"]
     add = out.append
     for m in ctx["models"]:
-        add(f"  - model_name: {yaml_str(m['model_name'])}\n    litellm_params:\n")
-        add(f"      model: {yaml_str(m['model'])}\n      api_base: {yaml_str(m['api_base'])}\n")
-        add(f"      api_version: {yaml_str(m['api_version'])}\n")
-        for key, ref in m["auth"]:
-            add(f"      {ident(key)}: {yaml_str(ref)}\n")
-        if m["rpm"] is not None:
-            add(f"      rpm: {int_literal(m['rpm'])}\n")
-        if m["tpm"] is not None:
-            add(f"      tpm: {int_literal(m['tpm'])}\n")
+        head = (m["model_name"], m["model"], m["api_base"], m["api_version"], tuple(m["auth"]), m["rpm"], m["tpm"])
+        try:
+            add(_entry_head(*head))
+        except TypeError:  # a value that is no key (not from the project models): written uncached
+            add(_entry_head.__wrapped__(*head))
         add(f"    model_info:\n      id: {yaml_str(m['id'])}\n      base_model: {yaml_str(m['base_model'])}\n")
     proxy = ctx["proxy"]
     add("\nrouter_settings:\n")
@@ -64,6 +61,25 @@ def litellm_config(ctx: dict[str, Any]) -> str:
         add("\n# LiteLLM sets these in its own process environment when it loads\n# this file.\n")
         add(f"environment_variables:\n  AZURE_CREDENTIAL: {yaml_str(identity['credential'])}\n")
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _entry_head(
+    model_name: Any, model: Any, api_base: Any, api_version: Any, auth: tuple[tuple[Any, Any], ...], rpm: Any, tpm: Any
+) -> str:
+    """A model_list entry up to its model_info: the same in every environment that serves the
+    deployment under the same name (only the id differs), so written once for all of them."""
+    lines = [
+        f"  - model_name: {yaml_str(model_name)}\n    litellm_params:\n",
+        f"      model: {yaml_str(model)}\n      api_base: {yaml_str(api_base)}\n",
+        f"      api_version: {yaml_str(api_version)}\n",
+    ]
+    lines += [f"      {ident(key)}: {yaml_str(ref)}\n" for key, ref in auth]
+    if rpm is not None:
+        lines.append(f"      rpm: {int_literal(rpm)}\n")
+    if tpm is not None:
+        lines.append(f"      tpm: {int_literal(tpm)}\n")
+    return "".join(lines)
 
 
 def prometheus(ctx: dict[str, Any]) -> str:
