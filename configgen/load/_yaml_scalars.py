@@ -42,7 +42,8 @@ class Scalars:
         return STR
 
     def construct(self, event: Any, path: DataPath) -> tuple[Any, str]:
-        if event.tag is None and event.implicit[0]:  # plain: its value depends on its text alone
+        # `ctag`, not ruamel's `tag` property (a call per scalar): the tag is None exactly when it is.
+        if event.ctag is None and event.implicit[0]:  # plain: its value depends on its text alone
             text: str = event.value
             hit = self.plain.get(text)
             if hit is None:
