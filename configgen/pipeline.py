@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from configgen.findings import Finding, Severity, has_errors
 from configgen.load.kinds import BY_NAME, InputKind, kind_by_content, kind_by_name, kind_by_text, parse_text, unknown_yaml
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
+from configgen.render.litellm_data import sharing
+from configgen.rules import memo
 
 if TYPE_CHECKING:
     from configgen.load.built import Built
@@ -279,6 +281,7 @@ class Rendered(NamedTuple):
     built: Mapping[Output, Built] | None = None
 
 
+@sharing()  # environments share identical litellm_params objects: the re-check judges each once
 def render_project(
     loaded: LoadedProject,
     env_names: Iterable[str],
@@ -288,44 +291,29 @@ def render_project(
     """Render environments exactly as `render` writes them (the project's templates included);
     ``commands`` names, per environment, the command the headers say regenerates the files."""
     from configgen.render.jinja import RenderError, render_outputs
-    from configgen.render.litellm_data import sharing
 
     assert loaded.project is not None
     dirs = project_template_dirs(loaded) if template_dirs is None else template_dirs
     _note_folders(dirs)
     done: list[Rendered] = []
-    with sharing():  # environments share identical litellm_params (the re-check judges them once)
-        for name in env_names:
-            view = loaded.envs[name]
-            if view.model is None:
-                continue
-            try:
-                outputs, built = render_outputs(
-                    loaded.project,
-                    name,
-                    view.model,
-                    source_name=loaded.path.name,
-                    command=(commands or {}).get(name),
-                    template_dirs=dirs,
-                )
-            except RenderError as exc:
-                done.append(Rendered(name, {}, render_error_finding(loaded, name, exc)))
-                continue
-            done.append(Rendered(name, outputs, built=built))
+    for name in env_names:
+        view = loaded.envs[name]
+        if view.model is None:
+            continue
+        try:
+            outputs, built = render_outputs(loaded.project, name, view.model, source_name=loaded.path.name,
+                                            command=(commands or {}).get(name), template_dirs=dirs)
+        except RenderError as exc:
+            done.append(Rendered(name, {}, render_error_finding(loaded, name, exc)))
+            continue
+        done.append(Rendered(name, outputs, built=built))
     return done
 
 
+@memo.scope()  # one memo scope for every environment: what they share is judged once
 def check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: dt.date) -> list[Finding]:
     """Defence in depth: what configgen renders must pass the same rules as a hand-written file (on
     the data render built when it built it, configgen.load.built; else parsed from the bytes)."""
-    from configgen.rules import memo
-
-    assert loaded.project is not None
-    with memo.scope():  # one scope for every environment: what they share is judged once
-        return _check_rendered(loaded, rendered, as_of)
-
-
-def _check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: dt.date) -> list[Finding]:
     from configgen.load.built import built_document
     from configgen.render.outputs import output_path
 

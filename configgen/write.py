@@ -253,9 +253,8 @@ def recover(paths: Iterable[Path], *, held: Path | None = None) -> list[str]:
             note(leftover)
             if leftover.is_file() and not leftover.is_symlink():
                 _unlink(leftover)
-        # Temporary files of earlier configgen versions: `.NAME.<random>.configgen-tmp` (listed, not
-        # globbed: a glob compiles a pattern per output even where the folder does not exist, and
-        # would read `[` in a file name as a pattern).
+        # Temporary files of earlier configgen versions: `.NAME.<random>.configgen-tmp` (listed: a glob
+        # compiled a pattern per output, and read `[` in a file name as a pattern).
         with contextlib.suppress(OSError):
             prefix = f".{p.name}."
             for old in p.parent.iterdir():
