@@ -310,7 +310,7 @@ def render_project(
     return done
 
 
-@memo.scope()  # one memo scope for every environment: what they share is judged once
+@memo.shared_scope()  # what environments share (litellm_params) is judged once for all of them
 def check_rendered(loaded: LoadedProject, rendered: Sequence[Rendered], as_of: dt.date) -> list[Finding]:
     """Defence in depth: what configgen renders must pass the same rules as a hand-written file (on
     the data render built when it built it, configgen.load.built; else parsed from the bytes)."""

@@ -69,6 +69,48 @@ def per_values(func: Callable[..., R]) -> Callable[..., R]:
     return memoized
 
 
+#: the memo of :func:`across_targets` functions, while a :func:`shared_scope` is open
+_SHARED: ContextVar[_Memo | None] = ContextVar("configgen_rule_memo_shared", default=None)
+
+
+@contextmanager
+def shared_scope() -> Iterator[None]:
+    """Share :func:`across_targets` results between the targets checked in the block (an enclosing
+    shared scope is kept as is). Only those: everything else stays per target, so what one document
+    derived (its strings, a few hundred thousand paths at 50,000 deployments) is freed with it."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def across_targets(func: Callable[[T], R]) -> Callable[[T], R]:
+    """:func:`per_target`, but kept for the whole :func:`shared_scope` when one is open: for a pure
+    verdict on an object several documents hold (the litellm_params environments rendered together
+    share, configgen.render.litellm_data.sharing)."""
+    inner = per_values(func)
+
+    @functools.wraps(func)
+    def memoized(obj: Any) -> R:
+        memo = _SHARED.get()
+        if memo is None:
+            return inner(obj)
+        key = (memoized, id(obj), ())
+        hit = memo.get(key)
+        if hit is not None and hit[0] is obj:
+            result: R = hit[1]
+            return result
+        result = func(obj)
+        memo[key] = (obj, result)
+        return result
+
+    return memoized
+
+
 def active() -> bool:
     """Whether a scope is open (tests)."""
     return _SCOPE.get() is not None

@@ -178,3 +178,30 @@ def test_string_values_has_no_depth_limit() -> None:
     for _ in range(5000):
         data = [data]
     assert string_values(data) == (((0,) * 5000, "deep"),)
+
+
+def test_a_shared_scope_keeps_only_across_targets_results() -> None:
+    """Inside shared_scope, an across_targets verdict is computed once for every target's scope;
+    per_target results still end with their target (and are not kept for the whole block)."""
+    calls: list[str] = []
+
+    @memo.across_targets
+    def shared(obj: dict[str, int]) -> int:
+        calls.append("shared")
+        return len(obj)
+
+    @memo.per_target
+    def own(obj: dict[str, int]) -> int:
+        calls.append("own")
+        return len(obj)
+
+    value = {"a": 1}
+    with memo.shared_scope():
+        for _ in range(3):
+            with memo.scope():
+                assert shared(value) == own(value) == own(value) == 1
+    assert calls.count("shared") == 1 and calls.count("own") == 3
+    with memo.scope():
+        shared(value)
+        shared(value)
+    assert calls.count("shared") == 2  # without a shared scope: once per target scope

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
-from configgen.rules.memo import per_target
+from configgen.rules.memo import across_targets, per_target
 
 ENV_PREFIX = "os.environ/"
 
@@ -142,8 +142,8 @@ def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
 # what it reads elsewhere in the entry or the file, itself); the tests run together, once per litellm_params object
 # (configgen.rules.memo), and a rule goes only through the entries whose params pass its test. The
 # environments of one render share their identical litellm_params objects (configgen.render.litellm_data)
-# and the re-check of rendered output is one memo scope, so a thousand deployments rendered for three
-# environments are screened once, not three times by each rule.
+# and the tests' results are kept across the re-check of all of them (memo.shared_scope), so a thousand
+# deployments rendered for three environments are screened once, not three times by each rule.
 
 Screen = Callable[[dict[str, Any]], bool]
 _SCREENS: list[Screen] = []
@@ -157,7 +157,7 @@ def screen(test: Screen) -> Screen:
     return test
 
 
-@per_target
+@across_targets
 def _passed(lp: dict[str, Any]) -> tuple[tuple[Screen, Exception | None], ...]:
     """The tests ``lp`` passes, and those that raised on it (with what they raised)."""
     found: list[tuple[Screen, Exception | None]] = []
