@@ -114,6 +114,16 @@ def dotenv_value(value: object) -> Escaped:
 
 _TOKEN = re.compile(r"[A-Za-z0-9._:/\[\]@%+=-]+\Z")  # \Z: `$` would accept a trailing newline
 
+#: Variables a shell sets itself or will not let a file set: `set -a; . ./server/.env` leaves them
+#: without the file's value (each assigned from a file and printed back, with bash 5.2 and dash 0.5.12:
+#: tests/unit/test_dotenv_names.py). bash's read-only variables, its dynamic ones, `_` (the last
+#: argument of the previous command) and OPTIND (reset by both).
+SHELL_SET_NAMES = frozenset({
+    "_", "BASHOPTS", "BASHPID", "BASH_ARGC", "BASH_ARGV", "BASH_COMMAND", "BASH_LINENO", "BASH_SOURCE",
+    "BASH_SUBSHELL", "BASH_VERSINFO", "DIRSTACK", "EPOCHREALTIME", "EPOCHSECONDS", "EUID", "FUNCNAME", "GROUPS",
+    "HISTCMD", "LINENO", "OPTIND", "PIPESTATUS", "PPID", "RANDOM", "SECONDS", "SHELLOPTS", "SRANDOM", "UID",
+})
+
 
 def config_token(value: object) -> Escaped:
     """A bare token for nginx / HAProxy configuration (host, port, path, file name).
@@ -126,6 +136,14 @@ def config_token(value: object) -> Escaped:
     if not _TOKEN.match(text):
         raise UnsafeValue(f"{text!r} is not a safe configuration token (letters, digits and ._:/[]@%+=- only)")
     return Escaped(text)
+
+
+def dotenv_name(value: object) -> Escaped:
+    """A variable name for server/.env: a configuration token, and one a shell sourcing the file keeps."""
+    text = config_token(value)
+    if text in SHELL_SET_NAMES:
+        raise UnsafeValue(f"a shell sets {text} itself: `. ./server/.env` does not give it this value")
+    return text
 
 
 def bicep_str(value: object) -> Escaped:
@@ -182,6 +200,7 @@ FILTERS = {
     "yaml_str": yaml_str,
     "dotenv": dotenv_value,
     "token": config_token,
+    "dotenv_name": dotenv_name,
     "bicep": bicep_str,
     "comment": comment_text,
     "int": int_literal,

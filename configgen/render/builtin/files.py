@@ -6,7 +6,7 @@ from typing import Any
 
 from configgen.render.escape import comment_text as comment
 from configgen.render.escape import config_token as token
-from configgen.render.escape import dotenv_value, int_literal
+from configgen.render.escape import dotenv_name, dotenv_value, int_literal
 
 
 def env_file(ctx: dict[str, Any]) -> str:
@@ -16,7 +16,7 @@ def env_file(ctx: dict[str, Any]) -> str:
         out = [f"# The app talks to the LiteLLM proxy{through}.\n"]
     else:
         out = ["# The app talks to Azure OpenAI directly (development only).\n"]
-    out += [f"{token(name)}={dotenv_value(value)}\n" for name, value in app["values"]]
+    out += [f"{dotenv_name(name)}={dotenv_value(value)}\n" for name, value in app["values"]]
     if app["secrets"]:
         out.append("\n# Secrets: set these in the process environment or a secret store, never in this file:\n")
         out += [f"#   {token(name)}: {comment(why)}\n" for name, why in app["secrets"]]

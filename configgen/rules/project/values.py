@@ -13,7 +13,7 @@ from typing import Any
 
 from configgen.cache import note
 from configgen.findings import DataPath, Finding, Severity
-from configgen.render.escape import UnsafeValue, config_token, dotenv_value
+from configgen.render.escape import UnsafeValue, config_token, dotenv_name, dotenv_value
 from configgen.rules.registry import rule
 from configgen.rules.targets import ProjectTarget
 
@@ -100,11 +100,18 @@ def dotenv_safe(t: ProjectTarget) -> Iterator[Finding]:
     line break or control character, `${...}` (python-dotenv expands it even in single quotes), a
     doubled or final backslash, or a single quote together with `"`, `$`, a backtick or a backslash.
     Change the value, or set it in the process environment instead.
+
+    The same for a name in `app.env` that a shell sets itself or will not let a file set, so that
+    sourcing the file cannot give it the value: `_`, bash's read-only variables (`UID`, `EUID`, `PPID`,
+    `SHELLOPTS`, `BASHOPTS`, `BASH_VERSINFO`), its dynamic ones (`RANDOM`, `SECONDS`, `LINENO`,
+    `BASHPID`, `GROUPS`, ...) and `OPTIND` (each assigned from a file and read back with bash 5.2 and
+    dash). Name the variable otherwise.
     """
     seen: set[tuple[DataPath, str]] = set()
     for env in t.envs.values():
         for path, in_env, var, value in _dotenv_values(t, env):
-            why = _refusal(dotenv_value, value)
+            name_why = _refusal(dotenv_name, var) if in_env and path[:2] == ("app", "env") else None
+            why = name_why or _refusal(dotenv_value, value)
             if not why:
                 continue
             where = env.origin(path) if in_env else path
@@ -114,7 +121,9 @@ def dotenv_safe(t: ProjectTarget) -> Iterator[Finding]:
             yield t.doc.finding(
                 "project-value-dotenv", Severity.ERROR, where,
                 f"{var} cannot be written into server/.env: {why}",
-                "use a value without line breaks, control characters or ${...}",
+                f"give the variable another name than {var}" if name_why
+                else "use a value without line breaks, control characters or ${...}",
+                key=bool(name_why),
             )
 
 
