@@ -105,3 +105,22 @@ def test_environments_share_litellm_params_and_the_same_findings_result() -> Non
     }
     assert [r.outputs for r in separate] == [r.outputs for r in shared]
     assert pipeline.check_rendered(project, separate, AS_OF) == pipeline.check_rendered(project, shared, AS_OF)
+
+
+def test_a_test_registered_later_is_run_for_params_already_screened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one shared scope a second document holding the same litellm_params object is screened
+    again when a rule module registered another test in between."""
+    load_all()
+    lp = {"model": "azure/x", "timeout": "30s"}
+    docs = [YamlDocument(f"{i}.yaml", {"model_list": [{"model_name": "m", "litellm_params": lp}]}, "") for i in range(2)]
+
+    def late(params: dict[str, Any]) -> bool:
+        return "timeout" in params
+
+    monkeypatch.setattr(common, "_SCREENS", list(common._SCREENS))
+    with memo.shared_scope():
+        with memo.scope():
+            common.screened_entries(docs[0], common._SCREENS[0])
+        common.screen(late)
+        with memo.scope():
+            assert [e["litellm_params"] for _p, e in common.screened_entries(docs[1], late)] == [lp]

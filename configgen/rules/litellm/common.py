@@ -158,8 +158,9 @@ def screen(test: Screen) -> Screen:
 
 
 @across_targets
-def _passed(lp: dict[str, Any]) -> tuple[tuple[Screen, Exception | None], ...]:
-    """The tests ``lp`` passes, and those that raised on it (with what they raised)."""
+def _passed(lp: dict[str, Any]) -> tuple[int, tuple[tuple[Screen, Exception | None], ...]]:
+    """(how many tests there were, the tests ``lp`` passes and those that raised on it, with what
+    they raised)."""
     found: list[tuple[Screen, Exception | None]] = []
     for test in _SCREENS:
         try:
@@ -167,7 +168,7 @@ def _passed(lp: dict[str, Any]) -> tuple[tuple[Screen, Exception | None], ...]:
                 found.append((test, None))
         except Exception as exc:  # raised again in the rule that asks, which reports it in isolation
             found.append((test, exc))
-    return tuple(found)
+    return len(_SCREENS), tuple(found)
 
 
 class _Screened:
@@ -183,7 +184,11 @@ def _screened(data: Any) -> _Screened:
     screened = _Screened()
     for path, entry in _model_entries(data):
         lp = entry.get("litellm_params")
-        for test, error in _passed(lp if isinstance(lp, dict) else _NO_PARAMS):
+        params = lp if isinstance(lp, dict) else _NO_PARAMS
+        tests, passed = _passed(params)
+        if tests != len(_SCREENS):  # remembered before a rule module registered another test
+            tests, passed = _passed.__wrapped__(params)  # type: ignore[attr-defined]
+        for test, error in passed:
             if error is None:
                 screened.entries[test].append((path, entry))
             else:
