@@ -28,16 +28,22 @@ _SCOPE: ContextVar[_Memo | None] = ContextVar("configgen_rule_memo", default=Non
 
 
 @contextmanager
-def scope() -> Iterator[None]:
-    """Share :func:`per_target` results until the block ends (an enclosing scope is kept as is)."""
-    if _SCOPE.get() is not None:
+def _opened(var: ContextVar[_Memo | None]) -> Iterator[None]:
+    if var.get() is not None:  # an enclosing scope is kept as is
         yield
         return
-    token = _SCOPE.set({})
+    token = var.set({})
     try:
         yield
     finally:
-        _SCOPE.reset(token)
+        var.reset(token)
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """Share :func:`per_target` results until the block ends (an enclosing scope is kept as is)."""
+    with _opened(_SCOPE):
+        yield
 
 
 def per_target(func: Callable[[T], R]) -> Callable[[T], R]:
@@ -51,22 +57,7 @@ def per_values(func: Callable[..., R]) -> Callable[..., R]:
     hashable ``values`` within a :func:`scope`: a pure lookup that many targets ask with the same
     values (a thousand deployments of a few models share a few verdicts of the catalogue ``obj``).
     Values are compared as dict keys are: pass them with one type each (``1 == True == 1.0``)."""
-
-    @functools.wraps(func)
-    def memoized(obj: Any, *values: Any) -> R:
-        memo = _SCOPE.get()
-        if memo is None:
-            return func(obj, *values)
-        key = (memoized, id(obj), values)
-        hit = memo.get(key)
-        if hit is not None and hit[0] is obj:
-            result: R = hit[1]
-            return result
-        result = func(obj, *values)
-        memo[key] = (obj, result)
-        return result
-
-    return memoized
+    return _memoized(func, shared=False)
 
 
 #: the memo of :func:`across_targets` functions, while a :func:`shared_scope` is open
@@ -78,33 +69,31 @@ def shared_scope() -> Iterator[None]:
     """Share :func:`across_targets` results between the targets checked in the block (an enclosing
     shared scope is kept as is). Only those: everything else stays per target, so what one document
     derived (its strings, a few hundred thousand paths at 50,000 deployments) is freed with it."""
-    if _SHARED.get() is not None:
+    with _opened(_SHARED):
         yield
-        return
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
 
 
-def across_targets(func: Callable[[T], R]) -> Callable[[T], R]:
-    """:func:`per_target`, but kept for the whole :func:`shared_scope` when one is open: for a pure
+def across_targets(func: Callable[..., R]) -> Callable[..., R]:
+    """:func:`per_values`, but kept for the whole :func:`shared_scope` when one is open: for a pure
     verdict on an object several documents hold (the litellm_params environments rendered together
     share, configgen.render.litellm_data.sharing)."""
-    inner = per_values(func)
+    return _memoized(func, shared=True)
 
+
+def _memoized(func: Callable[..., R], *, shared: bool) -> Callable[..., R]:
     @functools.wraps(func)
-    def memoized(obj: Any) -> R:
-        memo = _SHARED.get()
+    def memoized(obj: Any, *values: Any) -> R:
+        memo = _SHARED.get() if shared else None
         if memo is None:
-            return inner(obj)
-        key = (memoized, id(obj), ())
+            memo = _SCOPE.get()
+        if memo is None:
+            return func(obj, *values)
+        key = (memoized, id(obj), values)
         hit = memo.get(key)
         if hit is not None and hit[0] is obj:
             result: R = hit[1]
             return result
-        result = func(obj)
+        result = func(obj, *values)
         memo[key] = (obj, result)
         return result
 

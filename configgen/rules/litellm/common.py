@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from configgen.findings import DataPath
 from configgen.knowledge.azure_catalog import azure_resource_from_host
 from configgen.load.yaml import YamlDocument
-from configgen.rules.memo import across_targets, per_target
+from configgen.rules.memo import across_targets, per_target, per_values
 
 ENV_PREFIX = "os.environ/"
 
@@ -158,9 +158,9 @@ def screen(test: Screen) -> Screen:
 
 
 @across_targets
-def _passed(lp: dict[str, Any]) -> tuple[int, tuple[tuple[Screen, Exception | None], ...]]:
-    """(how many tests there were, the tests ``lp`` passes and those that raised on it, with what
-    they raised)."""
+def _passed(lp: dict[str, Any], _tests: int) -> tuple[tuple[Screen, Exception | None], ...]:
+    """The tests ``lp`` passes, and those that raised on it (with what they raised). ``_tests``, how
+    many are registered, is part of the memo's key: a rule module imported later adds one."""
     found: list[tuple[Screen, Exception | None]] = []
     for test in _SCREENS:
         try:
@@ -168,7 +168,7 @@ def _passed(lp: dict[str, Any]) -> tuple[int, tuple[tuple[Screen, Exception | No
                 found.append((test, None))
         except Exception as exc:  # raised again in the rule that asks, which reports it in isolation
             found.append((test, exc))
-    return len(_SCREENS), tuple(found)
+    return tuple(found)
 
 
 class _Screened:
@@ -179,16 +179,12 @@ class _Screened:
         self.errors: dict[Screen, Exception] = {}
 
 
-@per_target
-def _screened(data: Any) -> _Screened:
+@per_values
+def _screened(data: Any, tests: int) -> _Screened:
     screened = _Screened()
     for path, entry in _model_entries(data):
         lp = entry.get("litellm_params")
-        params = lp if isinstance(lp, dict) else _NO_PARAMS
-        tests, passed = _passed(params)
-        if tests != len(_SCREENS):  # remembered before a rule module registered another test
-            tests, passed = _passed.__wrapped__(params)  # type: ignore[attr-defined]
-        for test, error in passed:
+        for test, error in _passed(lp if isinstance(lp, dict) else _NO_PARAMS, tests):
             if error is None:
                 screened.entries[test].append((path, entry))
             else:
@@ -200,14 +196,11 @@ def screened_entries(doc: YamlDocument, test: Screen) -> list[tuple[DataPath, di
     """The model_list entries (as :func:`model_entries` gives them, in order) whose litellm_params
     pass ``test``, a function registered with :func:`screen`; what ``test`` raised on any entry's
     params is raised here, so the rule asking fails as if it had run the test itself."""
-    screened = _screened(doc.data)
+    screened = _screened(doc.data, len(_SCREENS))
     error = screened.errors.get(test)
     if error is not None:
         raise error
-    found = screened.entries.get(test)
-    if found is None:  # registered after this document was screened (a rule module imported late)
-        return [(path, entry) for path, entry in model_entries(doc) if test(litellm_params(entry))]
-    return found
+    return screened.entries[test]
 
 
 def served_names(docs: Iterable[YamlDocument]) -> set[str]:
