@@ -9,8 +9,9 @@ What is measured (``--install``):
 
 - ``regular`` (the default): this checkout as ``pip install .`` installs it, which is what users and
   pre-commit run. It is built without pip or network in the run's temporary directory: a venv
-  (``PYTHON -m venv --without-pip``) whose site-packages holds a byte-compiled copy of configgen/, a
-  pip-style ``configgen`` console script, and one .pth file that puts --python's site-packages on
+  (``PYTHON -m venv --without-pip``) whose site-packages holds a byte-compiled copy of configgen/, the
+  ``configgen`` command as pip installs it from pyproject.toml (the script-files launcher with its first
+  line rewritten, or pip's wrapper for a [project.scripts] entry), and one .pth file that puts --python's site-packages on
   sys.path for the dependencies. Python processes .pth files only in site directories, not in the
   directories a .pth adds, so the dev venv's editable-install finder and coverage hook (8-9 ms of every
   start-up) stay out. check-jsonschema gets a pip console script in that venv too, so configgen, the
@@ -37,6 +38,7 @@ import argparse
 import itertools
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -197,7 +199,7 @@ def regular_install(python: str, tmp: Path, package: Path = PACKAGE) -> Install:
     shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
     # pip byte-compiles at install time; without it the first run would compile configgen.
     _checked([str(vpython), "-m", "compileall", "-q", str(target)], tmp, "byte-compile configgen")
-    script = _console_script(venv / "bin" / "configgen", vpython, "configgen.__main__:main")
+    script = _configgen_command(venv / "bin" / "configgen", vpython, package.parent)
 
     found = _ask([str(vpython)], "import configgen, sys; print(configgen.__file__)", tmp)
     imported = Path(found.stdout.strip()).resolve() if found.returncode == 0 and found.stdout.strip() else None
@@ -226,6 +228,30 @@ def regular_install(python: str, tmp: Path, package: Path = PACKAGE) -> Install:
         f"byte-compiled; dependencies from {', '.join(deps)})"
         + ("; check-jsonschema from a pip-style console script in the same venv" if has_anchor else ""),
     )
+
+
+def _configgen_command(path: Path, python: Path, checkout: Path) -> Path:
+    """The `configgen` command as pip installs it from the checkout's pyproject.toml: a script-files
+    launcher copied with its `#!python` line rewritten (distlib's copy_script), or pip's wrapper for a
+    [project.scripts] entry (an older checkout measured with --package)."""
+    import tomllib
+
+    meta = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))
+    entry = meta.get("project", {}).get("scripts", {}).get("configgen")
+    if entry:
+        return _console_script(path, python, entry)
+    for name in meta.get("tool", {}).get("setuptools", {}).get("script-files", []):
+        source = checkout / name
+        if source.name == "configgen":
+            first, _, rest = source.read_text(encoding="utf-8").partition("\n")
+            found = re.match(r"#!.*pythonw?[0-9.]*([ \t].*)?$", first)
+            if found is None:
+                raise InstallError(f"{source} does not start with a #!python line for pip to rewrite")
+            flags = found.group(1) or ""  # kept after the interpreter, as pip keeps them
+            path.write_text((f"#!{python}{flags}\n" if flags else _shebang(str(python))) + rest, encoding="utf-8")
+            path.chmod(0o755)
+            return path
+    raise InstallError(f"{checkout / 'pyproject.toml'} installs no configgen command")
 
 
 def _console_script(path: Path, python: Path, entry: str) -> Path:

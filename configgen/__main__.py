@@ -1,4 +1,4 @@
-"""The `configgen` executable: the console script and `python -m configgen` both start here.
+"""The `configgen` command: bin/configgen (what pip installs) and `python -m configgen` start here.
 
 The process is ours, so its garbage collector is too. A run is short and builds no reference cycles
 worth collecting: the cyclic collector would only re-scan what the imports create (10 ms of each

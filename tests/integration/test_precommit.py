@@ -45,7 +45,7 @@ def test_hooks_file_names_real_commands_and_the_right_files() -> None:
     hooks = _hooks()
     assert set(hooks) == {"configgen", "configgen-validate", "configgen-check"}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'configgen = "configgen.__main__:main"' in pyproject  # the console script pre-commit's venv gets
+    assert 'script-files = ["bin/configgen"]' in pyproject  # the command pre-commit's venv gets
     for hook in hooks.values():
         assert hook["language"] == "python"
         program, *args = str(hook["entry"]).split()
@@ -81,6 +81,8 @@ def _snapshot_hook_repo(dest: Path) -> str:
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, dest / name)
     shutil.copytree(ROOT / "configgen", dest / "configgen", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (dest / "bin").mkdir()
+    shutil.copy2(ROOT / "bin" / "configgen", dest / "bin" / "configgen")  # the command (pyproject's script-files)
     _git(dest, "init", "-q")
     _git(dest, "add", "-A")
     _git(dest, "commit", "-q", "-m", "snapshot")

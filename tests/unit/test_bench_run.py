@@ -44,7 +44,11 @@ def test_regular_install_runs_configgen_from_its_own_site_packages(bench_run: Mo
     assert install.configgen == [str(venv / "bin" / "configgen")]
     assert install.python == [str(venv / "bin" / "python")]
     assert script.is_file() and os.access(script, os.X_OK)
-    assert script.read_text(encoding="utf-8").startswith(f"#!{venv / 'bin' / 'python'}\n")
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith(f"#!{venv / 'bin' / 'python'}\n")
+    # What pip installed next to this interpreter from the same pyproject.toml, after the shebang.
+    installed = (Path(sys.executable).parent / "configgen").read_text(encoding="utf-8")
+    assert text.split("\n", 1)[1] == installed.split("\n", 1)[1]
     assert install.measured.startswith("a regular install of this checkout")
 
     helped = subprocess.run([str(script), "--help"], cwd=tmp_path, capture_output=True, text=True, check=False)
