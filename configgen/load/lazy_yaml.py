@@ -119,7 +119,7 @@ class LazyYamlDocument(YamlDocument):
         ends = [*starts[1:], len(text)]
         pieces: dict[str, YamlDocument | None] = {}
         for name, line, start, end in zip(self.data, lines, starts, ends, strict=True):
-            pieces[name] = _Piece(self._read, self.file, "\n" * line + text[start:end])
+            pieces[name] = _Piece(self._read, self.file, text[start:end], line)
         return pieces
 
     def part(self, prefix: DataPath) -> LazyYamlDocument:
@@ -143,13 +143,16 @@ def _marker_or_item(text: str, start: int) -> bool:
 
 
 class _Piece(YamlDocument):
-    """One top-level entry's piece of a text, read when its positions are first looked up."""
+    """One top-level entry's piece of a text, starting after ``line`` lines of it, read when its
+    positions are first looked up (read alone, then moved down: the reader need not go through the
+    thousands of lines before it again)."""
 
-    def __init__(self, read: Reader, file: str, text: str) -> None:
+    def __init__(self, read: Reader, file: str, text: str, line: int = 0) -> None:
         self.file = file
         self.data = None
         self.text = text
         self._read = read
+        self._line = line
 
     def __getattr__(self, name: str) -> Any:
         if name not in ("values", "keys"):
@@ -157,8 +160,9 @@ class _Piece(YamlDocument):
         doc = self._read(self.text, self.file)
         if doc is None:
             raise RuntimeError("a piece of configgen's own rendered output does not parse back")
-        self.values = doc.values
-        self.keys = doc.keys
+        n = self._line
+        self.values = {p: (line + n, column) for p, (line, column) in doc.values.items()}
+        self.keys = {p: (line + n, column) for p, (line, column) in doc.keys.items()}
         return self.__dict__[name]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from configgen.findings import DataPath, Finding, Severity
 from configgen.knowledge.litellm_known import known
@@ -14,6 +15,7 @@ from configgen.rules.litellm.common import (
     section,
     shell_refs,
 )
+from configgen.rules.memo import per_target
 from configgen.rules.registry import rule
 from configgen.rules.strings import string_values
 from configgen.rules.targets import LiteLLMTarget
@@ -63,10 +65,7 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
     strips only the `os.environ/` prefix and calls `os.getenv(" X")`, which is None).
     """
     doc = target.doc
-    for path, value in string_values(doc.data):
-        names, wrong = _env_spellings(value)
-        if not names and wrong is None:
-            continue
+    for path, value, names, wrong in _strings(doc.data).spellings:
         if _ignored(path):
             continue  # one problem, one finding: LiteLLM never reads it (litellm-unknown-key)
         if not names:
@@ -91,12 +90,42 @@ def env_syntax(target: LiteLLMTarget) -> Iterator[Finding]:
         yield doc.finding("litellm-env-syntax", Severity.ERROR, path, message, hint)
 
 
+class _Strings(NamedTuple):
+    """The strings each rule of this module looks at, sorted out in one pass over a document's strings."""
+
+    #: (path, value, ${...} names, misspelled reference name): litellm-env-syntax's
+    spellings: tuple[tuple[DataPath, str, tuple[str, ...], str | None], ...]
+    #: (path, value, kind of secret or None) of values that are no reference and either look like a
+    #: secret or sit in a credential field: litellm-inline-secret's
+    inline: tuple[tuple[DataPath, str, str | None], ...]
+    #: (path, value, NAME) of `os.environ/NAME` values: litellm-env-same-file's
+    references: tuple[tuple[DataPath, str, str], ...]
+
+
+@per_target
+def _strings(data: Any) -> _Strings:
+    """One pass for the three rules (a rendered config of 1,000 deployments holds 7,500 strings; each
+    rule going through all of them, with its own verdict per string, was three passes)."""
+    spellings, inline, references = [], [], []
+    for path, value in string_values(data):
+        names, wrong, reference, kind, name = _verdicts(value)
+        if names or wrong is not None:
+            spellings.append((path, value, names, wrong))
+        if not reference and (kind is not None or (path and path[-1] in SECRET_FIELDS)):
+            inline.append((path, value, kind))
+        if name is not None:
+            references.append((path, value, name))
+    return _Strings(tuple(spellings), tuple(inline), tuple(references))
+
+
 @functools.lru_cache(maxsize=_VALUE_CACHE)
-def _env_spellings(value: str) -> tuple[tuple[str, ...], str | None]:
-    """(names of ${...} references, the name of a misspelled reference) in ``value``: per value, since
-    configs repeat the same strings (model names, hosts, references) thousands of times."""
+def _verdicts(value: str) -> tuple[tuple[str, ...], str | None, bool, str | None, str | None]:
+    """Per value (configs repeat the same strings, model names, hosts, references, thousands of
+    times): the names of its ${...} references and of a misspelled reference, whether it is blank or
+    a reference, the kind of secret it looks like, and the NAME of `os.environ/NAME`."""
     names = tuple(shell_refs(value))
-    return names, (None if names else misspelled_ref(value))
+    reference, kind = _inline_verdict(value)
+    return names, (None if names else misspelled_ref(value)), reference, kind, env_ref_name(value)
 
 
 @rule(
@@ -122,10 +151,7 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
     The public example key `sk-1234` as master key is `litellm-default-master-key`.
     """
     doc = target.doc
-    for path, value in string_values(doc.data):
-        reference, kind = _inline_verdict(value)
-        if reference:
-            continue
+    for path, value, kind in _strings(doc.data).inline:
         field = path[-1] if path and isinstance(path[-1], str) else ""
         if field == "master_key" and _is_public_key(value):
             continue
@@ -143,7 +169,6 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
         )
 
 
-@functools.lru_cache(maxsize=_VALUE_CACHE)
 def _inline_verdict(value: str) -> tuple[bool, str | None]:
     """(whether ``value`` is blank or a reference, the kind of secret it looks like), per value."""
     if not value.strip() or env_ref_name(value) is not None or is_reference(value):
@@ -195,9 +220,8 @@ def env_same_file(target: LiteLLMTarget) -> Iterator[Finding]:
     if not env:
         return
     defined = {str(k) for k in env}
-    for path, value in string_values(doc.data):
-        name = env_ref_name(value)
-        if name is None or name not in defined or path[:1] == ("environment_variables",):
+    for path, value, name in _strings(doc.data).references:
+        if name not in defined or path[:1] == ("environment_variables",):
             continue
         yield doc.finding(
             "litellm-env-same-file",
