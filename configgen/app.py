@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -76,17 +75,27 @@ def environment_names(project_path: Path) -> list[str]:
     return [str(k) for k in envs] if isinstance(envs, dict) else []
 
 
-@dataclass
+# A plain class, not a dataclass: `dataclasses` imports inspect, 45 M instructions of each validate.
 class RenderResult:
-    findings: list[Finding] = field(default_factory=list)
-    files: list[PlannedFile] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    drift: bool = False
-    #: per environment, the command that renders it again from here (what --check tells to run)
-    commands: dict[str, str] = field(default_factory=dict)
-    #: generated files of these environments that the project no longer renders (to remove)
-    stale: list[PlannedFile] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        files: list[PlannedFile] | None = None,
+        written: list[Path] | None = None,
+        drift: bool = False,
+        commands: dict[str, str] | None = None,
+        stale: list[PlannedFile] | None = None,
+        removed: list[Path] | None = None,
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.files = [] if files is None else files
+        self.written = [] if written is None else written
+        self.drift = drift
+        #: per environment, the command that renders it again from here (what --check tells to run)
+        self.commands = {} if commands is None else commands
+        #: generated files of these environments that the project no longer renders (to remove)
+        self.stale = [] if stale is None else stale
+        self.removed = [] if removed is None else removed
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.findings, strict, self.drift)

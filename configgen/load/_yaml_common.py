@@ -8,7 +8,6 @@ each other, so there is no import cycle between them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from configgen.findings import DataPath, Finding, Severity
@@ -18,7 +17,7 @@ from configgen.load.limits import YAML_ALIAS_VALUES, YAML_DEPTH, YAML_VALUES, Li
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass
+# A plain class, not a dataclass: `dataclasses` imports inspect, 45 M instructions of each validate.
 class YamlDocument:
     """A parsed YAML file: plain data (dict/list/str/int/float/bool/None/date) and positions."""
 
@@ -26,9 +25,24 @@ class YamlDocument:
     data: Any
     text: str
     #: path -> (line, column) of the value; 1-based.
-    values: dict[DataPath, Position] = field(default_factory=dict)
+    values: dict[DataPath, Position]
     #: path -> (line, column) of the mapping key that introduces the value; 1-based.
-    keys: dict[DataPath, Position] = field(default_factory=dict)
+    keys: dict[DataPath, Position]
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        text: str,
+        values: dict[DataPath, Position] | None = None,
+        keys: dict[DataPath, Position] | None = None,
+    ) -> None:
+        self.file, self.data, self.text = file, data, text
+        self.values = {} if values is None else values
+        self.keys = {} if keys is None else keys
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(file={self.file!r})"
 
     def locate(self, path: DataPath, *, key: bool = False) -> Position:
         """Best position for ``path``: the key or value itself, else its nearest located ancestor."""

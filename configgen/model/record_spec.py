@@ -6,7 +6,6 @@ each module has one job and none imports the one that imports it.
 
 from __future__ import annotations
 
-import inspect
 import typing
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -104,6 +103,17 @@ class RecordBase:
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
+def own_annotations(cls: type) -> dict[str, Any]:
+    """What ``inspect.get_annotations(cls)`` gives (strings unevaluated), without importing inspect:
+    it and what it imports were 40 M of the 475 M instructions of `configgen validate` on the example."""
+    annotations = cls.__dict__.get("__annotations__")  # noqa: RUF063 - the point is not importing inspect
+    if annotations is None and "__annotate__" in cls.__dict__:  # Python 3.14's lazy annotations (PEP 649)
+        import inspect
+
+        return inspect.get_annotations(cls)
+    return dict(annotations) if isinstance(annotations, dict) else {}
+
+
 def hints(cls: type) -> dict[str, Any]:
     """The annotations of ``cls`` and its bases, evaluated. A module that declares records without
     `from __future__ import annotations` has them evaluated already, which saves `get_type_hints`
@@ -112,7 +122,7 @@ def hints(cls: type) -> dict[str, Any]:
         fields = getattr(cls, "model_fields", {})
         merged: dict[str, Any] = {}
         for klass in reversed(cls.__mro__):
-            merged.update((k, v) for k, v in inspect.get_annotations(klass).items() if k in fields)
+            merged.update((k, v) for k, v in own_annotations(klass).items() if k in fields)
         if any(isinstance(a, str) for a in merged.values()):
             merged = typing.get_type_hints(cls, include_extras=True)
         _HINTS[cls] = merged

@@ -11,11 +11,19 @@ to it (tests/unit/test_records.py).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from configgen.model.record_checks import record_check
-from configgen.model.record_spec import _MISSING, Errors, Field, FieldInfo, FieldSpec, RecordBase, ValidationError
+from configgen.model.record_spec import (
+    _MISSING,
+    Errors,
+    Field,
+    FieldInfo,
+    FieldSpec,
+    RecordBase,
+    ValidationError,
+    own_annotations,
+)
 
 __all__ = ["Field", "FieldInfo", "FieldSpec", "Record", "ValidationError"]
 
@@ -28,7 +36,7 @@ class Record(RecordBase):
         fields: dict[str, FieldInfo] = {}
         for base in reversed(cls.__mro__[1:]):
             fields.update(getattr(base, "model_fields", {}))
-        for name, annotation in inspect.get_annotations(cls).items():
+        for name, annotation in own_annotations(cls).items():
             if "ClassVar" in str(annotation) or name.startswith("_"):
                 continue
             value = cls.__dict__.get(name, _MISSING)

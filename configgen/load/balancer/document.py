@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from configgen.findings import Finding, Severity
@@ -62,20 +61,21 @@ class Probe(NamedTuple):
     group: str = ""
 
 
-@dataclass
+# A plain class, not a dataclass: `dataclasses` imports inspect, 45 M instructions of each validate.
 class BalancerDocument:
-    kind: str  # nginx | haproxy | bicep
-    file: str
-    text: str
-    directives: list[Directive] = field(default_factory=list)
-    listens: list[Address] = field(default_factory=list)
-    servers: list[Address] = field(default_factory=list)
-    probes: list[Probe] = field(default_factory=list)
-    problems: list[Finding] = field(default_factory=list)
-    #: Bicep `var`/`param` declarations: name -> literal value (str, int, list of literals) or None.
-    variables: dict[str, object] = field(default_factory=dict)
-    #: Bicep: where each item of a literal list variable was written (name -> [(line, column)]).
-    item_positions: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    def __init__(self, kind: str, file: str, text: str) -> None:
+        self.kind = kind  # nginx | haproxy | bicep
+        self.file = file
+        self.text = text
+        self.directives: list[Directive] = []
+        self.listens: list[Address] = []
+        self.servers: list[Address] = []
+        self.probes: list[Probe] = []
+        self.problems: list[Finding] = []
+        #: Bicep `var`/`param` declarations: name -> literal value (str, int, list of literals) or None.
+        self.variables: dict[str, object] = {}
+        #: Bicep: where each item of a literal list variable was written (name -> [(line, column)]).
+        self.item_positions: dict[str, list[tuple[int, int]]] = {}
 
     def find(self, name: str) -> list[Directive]:
         return [d for d in self.directives if d.name == name]
