@@ -23,6 +23,11 @@ def main() -> None:
 
 
 def _run(argv: list[str]) -> int:
+    from configgen.cli.fast import run as run_fast
+
+    code = run_fast(argv)  # the common `validate` command lines, without importing click
+    if code is not None:
+        return code
     from configgen.cli.main import main as run
 
     return run(argv)

@@ -7,7 +7,6 @@ Exit codes, decided only in :func:`main`: 0 clean, 1 findings or drift, 2 usage,
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,8 @@ from configgen import __version__
 from configgen.cli.completion import complete_env
 from configgen.cli.options import as_of_option, emit, file_list_option, no_cache_option, no_secret_name, project_option
 from configgen.cli.options import resolve_format as _format
-
-FORMATS = ("auto", "text", "json", "github", "sarif")
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from configgen.cli.output import FORMATS
+from configgen.cli.process import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, guarded, without_pydantic_plugins
 
 
 def _emit(findings: list[Any], fmt: str) -> None:
@@ -305,57 +303,25 @@ def rules(rule_id: str | None, fmt: str) -> None:
 
 
 
-def _without_pydantic_plugins() -> None:
-    """The `configgen` process runs no Pydantic plugins, and does not pay for looking for them.
-
-    Pydantic finds plugins by importing importlib.metadata and scanning every installed package's entry
-    points the first time it builds a model: 12-15 ms of each `configgen validate` (0.15 s in all), for
-    nothing, since configgen wants no third-party code watching the values it validates. This is what
-    PYDANTIC_DISABLE_PLUGINS=__all__ does, minus the import. Only the command does it: the library
-    (configgen.app) leaves the plugins of a host process alone. A process that already built a model
-    keeps what it found.
-    """
-    name = "pydantic.plugin._loader"
-    if name not in sys.modules:
-        import types
-
-        stub = types.ModuleType(name)
-        stub.get_plugins = tuple  # type: ignore[attr-defined]  # () : no plugins
-        sys.modules[name] = stub
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: the one place outcomes become exit codes."""
-    _without_pydantic_plugins()
-    try:
-        cli.main(args=argv, prog_name="configgen", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.UsageError as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.Abort:
-        click.echo("interrupted", err=True)
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return EXIT_INTERRUPTED
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BrokenPipeError:
-        return EXIT_FINDINGS
-    except Exception as exc:  # the funnel: an internal error is one line, not a traceback
-        if os.environ.get("CONFIGGEN_DEBUG"):
-            raise
-        from configgen.secrets import scrub
+    """Entry point: the one place outcomes become exit codes (click's here, the rest in
+    configgen.cli.process.guarded, which configgen.cli.fast shares)."""
+    without_pydantic_plugins()
 
-        click.echo(
-            f"configgen: internal error: {type(exc).__name__}: {scrub(str(exc))} "
-            "(set CONFIGGEN_DEBUG=1 for a traceback, and please report it)",
-            err=True,
-        )
-        return EXIT_INTERNAL
-    return EXIT_OK
+    def run() -> int:
+        try:
+            cli.main(args=argv, prog_name="configgen", standalone_mode=False)
+        except click.exceptions.Exit as exc:
+            return int(exc.exit_code)
+        except click.UsageError as exc:
+            exc.show()
+            return EXIT_USAGE
+        except click.ClickException as exc:
+            exc.show()
+            return exc.exit_code
+        except click.Abort:
+            click.echo("interrupted", err=True)
+            return EXIT_INTERRUPTED
+        return EXIT_OK
+
+    return guarded(run, lambda line: click.echo(line, err=True))

@@ -10,6 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
+from configgen.cli.output import COLOR_CHOICES, report
+from configgen.cli.output import resolve_format as resolve_format
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -56,52 +59,17 @@ as_of_option = click.option(
 )
 
 
-def resolve_format(name: str) -> str:
-    """`--format auto`: GitHub annotations inside GitHub Actions, text elsewhere."""
-    import os
-
-    if name == "auto":
-        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    return name
-
-
-COLOR_CHOICES = ("auto", "always", "never")
-
-
 def _colour_mode() -> str:
     ctx = click.get_current_context(silent=True)
     mode = ctx.find_root().params.get("color") if ctx is not None else None
     return mode if mode in COLOR_CHOICES else "auto"
 
 
-def _is_terminal(err: bool) -> bool:
-    stream = sys.stderr if err else sys.stdout
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # a closed or replaced stream is no terminal
-        return False
-
-
 def emit(findings: list[Any], fmt: str, *, err: bool = False) -> None:
-    """Print findings in format ``fmt`` (text on stderr when ``err``: the command's real output is stdout).
-
-    Text on a terminal (or with --color always) is the terminal presentation: colour unless NO_COLOR or
-    --color never, source lines with carets, a summary. Anything else is today's plain text, byte for byte.
-    """
-    import os
-
-    from configgen.report import REPORTERS
-
-    name = resolve_format(fmt)
-    to_err = err and name == "text"
-    mode = _colour_mode()
-    if name == "text" and (mode == "always" or (_is_terminal(to_err) and findings)):
-        from configgen.cli.terminal import terminal
-
-        colour = mode == "always" or (mode == "auto" and not os.environ.get("NO_COLOR"))
-        click.echo(terminal(findings, colour=colour), nl=False, err=to_err, color=colour)
-        return
-    click.echo(REPORTERS[name](findings), nl=False, err=to_err)
+    """Print findings in format ``fmt`` (text on stderr when ``err``: the command's real output is
+    stdout), as configgen.cli.output.report lays them out for the --color the command line gave."""
+    text, to_err, colour = report(findings, fmt, _colour_mode(), err=err)
+    click.echo(text, nl=False, err=to_err, color=colour)
 
 
 _Names = TypeVar("_Names", str, tuple[str, ...], None)

@@ -131,8 +131,9 @@ def test_lazy_command_table_matches_the_modules() -> None:
     from configgen import cli
     from configgen.cli.main import LAZY_COMMANDS
 
-    # configgen/cli/ holds the group (main), the shared options, the terminal report, and one module per lazy command.
-    modules = {m.name for m in pkgutil.iter_modules(cli.__path__)} - {"main", "options", "terminal"}
+    # configgen/cli/ holds the group (main), the shared options, the terminal report, the click-free
+    # validate (fast) with its output and process modules, and one module per lazy command.
+    modules = {m.name for m in pkgutil.iter_modules(cli.__path__)} - {"main", "options", "terminal", "fast", "output", "process"}
     assert {module for module, _ in LAZY_COMMANDS.values()} == modules
     for name, (module, help_text) in LAZY_COMMANDS.items():
         command = importlib.import_module(f"configgen.cli.{module}").command

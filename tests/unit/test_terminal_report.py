@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from configgen.cli import options
+from configgen.cli import output
 from configgen.cli.main import cli
 from configgen.findings import Finding, Severity
 from configgen.report import text
@@ -43,7 +43,7 @@ def test_output_that_is_not_a_terminal_is_todays_plain_text(bad: Path) -> None:
 
 
 def test_on_a_terminal_errors_get_colour_the_source_line_and_a_caret(bad: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(options, "_is_terminal", lambda err: True)
+    monkeypatch.setattr(output, "is_terminal", lambda err: True)
     out = _validate(bad, env={"NO_COLOR": ""})
     lines = out.splitlines()
     i = next(n for n, line in enumerate(lines) if "[azure-endpoint-openai-suffix]" in line)
@@ -61,7 +61,7 @@ def test_on_a_terminal_errors_get_colour_the_source_line_and_a_caret(bad: Path, 
 
 
 def test_no_color_and_color_never_keep_the_layout_without_escapes(bad: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(options, "_is_terminal", lambda err: True)
+    monkeypatch.setattr(output, "is_terminal", lambda err: True)
     for out in (_validate(bad, env={"NO_COLOR": "1"}), _validate(bad, "--color", "never")):
         assert "\x1b[" not in out
         assert "    5 |       api_base: https://x-res.openai.azure.com/openai" in out
