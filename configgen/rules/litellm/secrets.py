@@ -17,7 +17,7 @@ from configgen.rules.litellm.common import (
 )
 from configgen.rules.memo import per_target
 from configgen.rules.registry import rule
-from configgen.rules.strings import string_values
+from configgen.rules.strings import path_of, string_items
 from configgen.rules.targets import LiteLLMTarget
 from configgen.secrets import (
     LITELLM_DEFAULT_KEY,
@@ -107,25 +107,34 @@ def _strings(data: Any) -> _Strings:
     """One pass for the three rules (a rendered config of 1,000 deployments holds 7,500 strings; each
     rule going through all of them, with its own verdict per string, was three passes)."""
     spellings, inline, references = [], [], []
-    for path, value in string_values(data):
-        names, wrong, reference, kind, name = _verdicts(value)
+    for parent, key, value in string_items(data):
+        verdicts = _verdicts(value)
+        if verdicts is _NOTHING and key not in SECRET_FIELDS:
+            continue  # most strings: a name, a host, a model id
+        names, wrong, reference, kind, name = verdicts
         if names or wrong is not None:
-            spellings.append((path, value, names, wrong))
-        if not reference and (kind is not None or (path and path[-1] in SECRET_FIELDS)):
-            inline.append((path, value, kind))
+            spellings.append((path_of(parent, key), value, names, wrong))
+        if not reference and (kind is not None or key in SECRET_FIELDS):
+            inline.append((path_of(parent, key), value, kind))
         if name is not None:
-            references.append((path, value, name))
+            references.append((path_of(parent, key), value, name))
     return _Strings(tuple(spellings), tuple(inline), tuple(references))
 
 
+_Verdicts = tuple[tuple[str, ...], str | None, bool, str | None, str | None]
+#: the verdicts of a string none of the three rules looks at (unless it sits in a credential field)
+_NOTHING: _Verdicts = ((), None, False, None, None)
+
+
 @functools.lru_cache(maxsize=_VALUE_CACHE)
-def _verdicts(value: str) -> tuple[tuple[str, ...], str | None, bool, str | None, str | None]:
+def _verdicts(value: str) -> _Verdicts:
     """Per value (configs repeat the same strings, model names, hosts, references, thousands of
     times): the names of its ${...} references and of a misspelled reference, whether it is blank or
     a reference, the kind of secret it looks like, and the NAME of `os.environ/NAME`."""
     names = tuple(shell_refs(value))
     reference, kind = _inline_verdict(value)
-    return names, (None if names else misspelled_ref(value)), reference, kind, env_ref_name(value)
+    verdicts = (names, (None if names else misspelled_ref(value)), reference, kind, env_ref_name(value))
+    return _NOTHING if verdicts == _NOTHING else verdicts
 
 
 @rule(

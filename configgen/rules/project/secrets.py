@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from configgen.findings import Finding, Severity
 from configgen.rules.registry import rule
-from configgen.rules.strings import string_values
+from configgen.rules.strings import path_of, string_items
 from configgen.rules.targets import ProjectTarget
 from configgen.secrets import secret_kind
 
@@ -17,9 +17,10 @@ def inline_secret(t: ProjectTarget) -> Iterator[Finding]:
     that holds each one (`key_env`, `master_key_env`, `password_env`). A value that looks like an Azure
     key, an `sk-` key, a JWT or a connection string with a password is an error wherever it appears,
     because it is about to be committed. The message never repeats the value."""
-    for path, value in string_values(t.doc.data):
+    for parent, key, value in string_items(t.doc.data):
         kind = secret_kind(value)
         if kind:
+            path = path_of(parent, key)
             yield t.doc.finding("project-inline-secret", Severity.ERROR, path,
                                 f"this value looks like a pasted secret ({kind})",
                                 f"put it in an environment variable and {_reference(path)}; "
