@@ -287,9 +287,11 @@ def render_project(
     env_names: Iterable[str],
     template_dirs: list[Path] | None = None,
     commands: dict[str, str] | None = None,
+    hashed: bool = True,
 ) -> list[Rendered]:
     """Render environments exactly as `render` writes them (the project's templates included);
-    ``commands`` names, per environment, the command the headers say regenerates the files."""
+    ``commands`` names, per environment, the command the headers say regenerates the files (with
+    ``hashed=False``, for text only checked, the headers' hashes are zeros: nothing else differs)."""
     from configgen.render.jinja import RenderError, render_outputs
 
     assert loaded.project is not None
@@ -302,7 +304,7 @@ def render_project(
             continue
         try:
             outputs, built = render_outputs(loaded.project, name, view.model, source_name=loaded.path.name,
-                                            command=(commands or {}).get(name), template_dirs=dirs)
+                                            command=(commands or {}).get(name), template_dirs=dirs, hashed=hashed)
         except RenderError as exc:
             done.append(Rendered(name, {}, render_error_finding(loaded, name, exc)))
             continue
@@ -362,7 +364,7 @@ def validate_project(
     renders to, then the deployment inventories (given, or named by the project's resources)."""
     loaded, findings = check_project(path, as_of, doc)
     if rendered and loaded.project is not None and not has_errors(findings):
-        done = render_project(loaded, list(loaded.envs))
+        done = render_project(loaded, list(loaded.envs), hashed=False)  # checked, never written
         _finish_interrupted_writes(loaded, done)
         findings.extend(check_rendered(loaded, done, as_of))
     if inventories or names_inventories(loaded):

@@ -119,9 +119,11 @@ def render_outputs(
     command: str | None = None,
     template_dirs: list[Path] | None = None,
     context_builder: Callable[[Project, str, Environment], dict[str, Any]] | None = None,
+    hashed: bool = True,
 ) -> tuple[dict[Output, str], dict[Output, Built]]:
     """Every output's text, and for those from a built-in template or a builder the data that text
-    parses to (configgen.load.built). Raises :class:`RenderError`.
+    parses to (configgen.load.built). Raises :class:`RenderError`. ``hashed=False``: the headers'
+    hashes are left out (configgen.render.header.with_header), for text that is only checked.
 
     A built-in template is laid out by its Python twin (configgen.render.builtin: same bytes, no Jinja);
     a project template that overrides it by name is rendered by Jinja in the sandbox."""
@@ -153,7 +155,7 @@ def render_outputs(
         except Exception as exc:
             raise RenderError(out.relpath, f"template {out.template or out.builder} failed: {type(exc).__name__}: {exc}") from exc
         bodies[out.kind] = body
-        rendered[out] = with_header(body, out.comment, source_name, env_name, command)
+        rendered[out] = with_header(body, out.comment, source_name, env_name, command, hashed=hashed)
         if data is not None:
             known[out] = by_kind[out.kind] = data
     return rendered, known

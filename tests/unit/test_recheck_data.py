@@ -237,3 +237,24 @@ def test_top_lines_are_the_lines_yaml_starts_an_entry_on(seed: int) -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert _top_lines(text) == [m.start() for m in definition.finditer(text)], repr(text)
+
+
+def test_validate_checks_what_render_writes_but_the_hashes() -> None:
+    """validate renders without the headers' hashes (``hashed=False``): every other byte, and every
+    finding, is what render writes and checks."""
+    import re
+
+    from configgen.render.header import HASH_MARK, UNHASHED
+
+    project = loaded(EXAMPLE)
+    written = pipeline.render_project(project, list(project.envs))
+    checked = pipeline.render_project(project, list(project.envs), hashed=False)
+    hashes = 0
+    for w, c in zip(written, checked, strict=True):
+        assert w.outputs.keys() == c.outputs.keys() and w.built == c.built
+        for out, text in w.outputs.items():
+            unhashed, n = re.subn(re.escape(HASH_MARK) + "[0-9a-f]{64}", HASH_MARK + UNHASHED, text)
+            assert c.outputs[out] == unhashed and n <= 1
+            hashes += n
+    assert hashes > 10
+    assert pipeline.check_rendered(project, checked, AS_OF) == pipeline.check_rendered(project, written, AS_OF)
