@@ -241,7 +241,8 @@ def base_model_missing(target: LiteLLMTarget) -> Iterator[Finding]:
 @screen
 def _unpinned(lp: dict[str, Any]) -> bool:
     """An Azure deployment (not the v1 API's) without api_version."""
-    if not is_azure_entry(lp) or is_openai_v1_entry(lp) or lp.get("api_version") is not None:
+    # The cheap test first (these tests run for every entry; the result does not depend on the order)
+    if lp.get("api_version") is not None or not is_azure_entry(lp) or is_openai_v1_entry(lp):
         return False
     return not v1_api_base(lp.get("api_base"))  # else litellm-azure-v1-base-without-api-version: an error
 
@@ -289,10 +290,11 @@ def _recommended(entry: dict[str, Any]) -> str:
 
 @screen
 def _v1_base_unversioned(lp: dict[str, Any]) -> bool:
-    """An azure/ deployment on a .../openai/v1 api_base without api_version."""
-    if not is_azure_entry(lp) or is_openai_v1_entry(lp) or not v1_api_base(lp.get("api_base")):
+    """An azure/ deployment on a .../openai/v1 api_base without api_version (a dated one is
+    azure-endpoint-openai-suffix's)."""
+    if lp.get("api_version") is not None:  # the cheap test first, as in _unpinned
         return False
-    return lp.get("api_version") is None  # a dated one is azure-endpoint-openai-suffix's
+    return is_azure_entry(lp) and not is_openai_v1_entry(lp) and v1_api_base(lp.get("api_base"))
 
 
 @rule(
@@ -336,7 +338,9 @@ _ENTRA = ("tenant_id", "client_id", "client_secret")
 @screen
 def _key_and_entra(lp: dict[str, Any]) -> bool:
     """An Azure deployment with an api_key and Entra ID settings."""
-    return is_azure_entry(lp) and bool(lp.get("api_key")) and any(lp.get(k) for k in _ENTRA)
+    if not lp.get("api_key") or lp.keys().isdisjoint(_ENTRA):  # the cheap tests first, as in _unpinned
+        return False
+    return any(lp.get(k) for k in _ENTRA) and is_azure_entry(lp)
 
 
 @rule(

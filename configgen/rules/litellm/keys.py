@@ -144,10 +144,8 @@ def _unknown(doc: YamlDocument, path: DataPath, message: str, hint: str) -> Find
 @screen
 def _azure_unknown_param(lp: dict[str, Any]) -> bool:
     """An Azure deployment with a litellm_params key LiteLLM does not know."""
-    if not is_azure_entry(lp):
-        return False
-    known_params = known().litellm_params
-    return any(key not in known_params for key in lp)
+    # A set comparison (the keys are all known on almost every entry), then the Azure test
+    return not lp.keys() <= known().litellm_params and is_azure_entry(lp)
 
 
 @rule(
@@ -256,7 +254,12 @@ def _params_dropped(lp: dict[str, Any]) -> bool:
     model = lp.get("model")
     if not isinstance(model, str):
         return True
-    return any(True for _ in _mistyped(lp, known().litellm_params_types, _UNTYPED_PARAMS))
+    types = known().litellm_params_types
+    # _mistyped's test, without generators: this runs for every entry's params
+    for key, value in lp.items():  # noqa: SIM110
+        if _refused(key, value, types.get(key), _UNTYPED_PARAMS):
+            return True
+    return False
 
 
 #: litellm_params fields deployment_dropped does not type-check (`model` is checked on its own; an
@@ -270,12 +273,16 @@ def _mistyped(
     """(key, value, the kinds the field takes) of each value pydantic (lax) refuses for a typed field."""
     for key, value in values.items():
         kinds = types.get(key)
-        if kinds is None or key in skip or value is None:
-            continue
-        # What is accepted needs no reference test (a string for a `str` field is the common case).
-        if (type(value) is str and "str" in kinds) or accepts_any(kinds, value) or env_ref_name(value) is not None:
-            continue
-        yield key, value, kinds
+        if kinds is not None and _refused(key, value, kinds, skip):
+            yield key, value, kinds
+
+
+def _refused(key: str, value: Any, kinds: tuple[str, ...] | None, skip: frozenset[str]) -> bool:
+    """Whether pydantic (lax) refuses ``value`` for the typed field ``key`` (None: not typed)."""
+    if kinds is None or key in skip or value is None:
+        return False
+    # What is accepted needs no reference test (a string for a `str` field is the common case).
+    return not ((type(value) is str and "str" in kinds) or accepts_any(kinds, value) or env_ref_name(value) is not None)
 
 
 def _typed(
