@@ -28,30 +28,16 @@ from configgen.model.project import ApiKeyAuth, EntraAuth, Environment, Project
 
 def build_context(project: Project, env_name: str, env: Environment) -> dict[str, Any]:
     models: list[dict[str, Any]] = []
-    auth_of: dict[str, list[tuple[str, str]]] = {}  # per resource: every deployment of it has the same
+    described = _described_for(project)
     for alias_name, alias in env.aliases.items():
         for ref in alias.deployments:
-            res_name, dep_name = split_ref(ref)
-            res = project.resources[res_name]
-            dep = res.deployments[dep_name]
-            rpm, tpm = rpm_tpm(dep)
-            if res_name not in auth_of:
-                auth_of[res_name] = auth_params(res)
-            models.append(
-                {
-                    "model_name": alias_name,
-                    "model": f"azure/{dep_name}",
-                    "api_base": res.endpoint.rstrip("/"),
-                    "api_version": dep.api_version or res.api_version,
-                    "auth": list(auth_of[res_name]),
-                    "rpm": rpm,
-                    "tpm": tpm,
-                    "id": model_id(env_name, alias_name, ref),
-                    "base_model": base_model(dep),
-                    "resource": res_name,
-                    "region": res.region,
-                }
-            )
+            entry = described.get(ref)
+            if entry is None:
+                entry = described[ref] = _describe(project, ref)
+            m = {"model_name": alias_name, **entry}  # the keys in the order templates see them
+            m["auth"] = list(m["auth"])
+            m["id"] = model_id(env_name, alias_name, ref)
+            models.append(m)
     fallbacks = [{"alias": name, "to": list(a.fallbacks)} for name, a in env.aliases.items() if a.fallbacks]
     proxy = env.proxy
     ctx: dict[str, Any] = {
@@ -107,6 +93,39 @@ def build_context(project: Project, env_name: str, env: Environment) -> dict[str
             "connect_timeout": b.connect_timeout,
         }
     return ctx
+
+
+#: The project whose deployments were described last, and what was: the environments of one render
+#: are rendered one after another and serve the same deployments.
+_described: tuple[Project, dict[str, dict[str, Any]]] | None = None
+
+
+def _described_for(project: Project) -> dict[str, dict[str, Any]]:
+    global _described
+    if _described is None or _described[0] is not project:
+        _described = (project, {})
+    return _described[1]
+
+
+def _describe(project: Project, ref: str) -> dict[str, Any]:
+    """What a model entry says of the deployment `ref`, whatever environment or alias serves it (the
+    entry's id, None here, names both)."""
+    res_name, dep_name = split_ref(ref)
+    res = project.resources[res_name]
+    dep = res.deployments[dep_name]
+    rpm, tpm = rpm_tpm(dep)
+    return {
+        "model": f"azure/{dep_name}",
+        "api_base": res.endpoint.rstrip("/"),
+        "api_version": dep.api_version or res.api_version,
+        "auth": tuple(auth_params(res)),
+        "rpm": rpm,
+        "tpm": tpm,
+        "id": None,
+        "base_model": base_model(dep),
+        "resource": res_name,
+        "region": res.region,
+    }
 
 
 def _observability(env_name: str, env: Environment) -> dict[str, Any]:
