@@ -123,7 +123,8 @@ _REFERENCE = re.compile(r"^(?:os\.environ/\w+|\$\{\w+(?::?[-=?][^}]*)?\}|\$\w+|<
 
 def is_reference(value: str) -> bool:
     """An environment-variable reference or a ``<placeholder>``, not a value."""
-    return _REFERENCE.match(value.strip()) is not None
+    text = value.strip()
+    return text[:1] in ("o", "$", "<") and _REFERENCE.match(text) is not None  # the first character at once
 
 
 #: Values documentation and local OpenAI-compatible servers (vLLM, Ollama, LM Studio, llama.cpp) use where a
@@ -197,6 +198,8 @@ def secret_password_is_dummy(value: str) -> bool:
 
 def find_secret(text: str) -> tuple[str, int] | None:
     """(kind, 0-based offset) of the first secret-looking part of ``text`` that is not template text."""
+    if not _could_match_any(text):  # most values, before a generator is made
+        return None
     for kind, pattern, group in _shapes(text):
         for match in pattern.finditer(text):
             part = match.group(group)

@@ -132,8 +132,14 @@ def _verdicts(value: str) -> _Verdicts:
     times): the names of its ${...} references and of a misspelled reference, whether it is blank or
     a reference, the kind of secret it looks like, and the NAME of `os.environ/NAME`."""
     names = tuple(shell_refs(value))
-    reference, kind = _inline_verdict(value)
-    verdicts = (names, (None if names else misspelled_ref(value)), reference, kind, env_ref_name(value))
+    misspelled, name = misspelled_ref(value), env_ref_name(value)
+    # Blank or a reference: `oidc/<provider>/<audience>` asks get_secret for a federated token
+    # (litellm/secret_managers/main.py); a misspelled reference is litellm-env-syntax's.
+    reference = not value.strip() or name is not None or is_reference(value) or value.startswith("oidc/") or (
+        misspelled is not None
+    )
+    kind = None if reference else _inline_kind(value)
+    verdicts = (names, None if names else misspelled, reference, kind, name)
     return _NOTHING if verdicts == _NOTHING else verdicts
 
 
@@ -176,17 +182,6 @@ def inline_secret(target: LiteLLMTarget) -> Iterator[Finding]:
             f"{kind} is written inline at {where}",
             "put it in the proxy's environment and write `os.environ/NAME` here",
         )
-
-
-def _inline_verdict(value: str) -> tuple[bool, str | None]:
-    """(whether ``value`` is blank or a reference, the kind of secret it looks like), per value."""
-    if not value.strip() or env_ref_name(value) is not None or is_reference(value):
-        return True, None
-    # `oidc/<provider>/<audience>` asks get_secret for a federated token (litellm/secret_managers/main.py);
-    # a misspelled reference is litellm-env-syntax.
-    if value.startswith("oidc/") or misspelled_ref(value) is not None:
-        return True, None
-    return False, _inline_kind(value)
 
 
 def _ignored(path: DataPath) -> bool:
