@@ -67,7 +67,7 @@ MIB = 1024 * 1024
 DEPENDENCIES = (
     "import gc\n"
     "gc.disable()\n"
-    "import click, _ruamel_yaml, configgen.model.project\n"
+    "import _ruamel_yaml, configgen.model.project\n"
     "gc.freeze()\n"
 )
 
@@ -578,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows.append(("both pre-commit hooks on the example (validate, render --check --all)", "–", fmt_s(hooks), "–", "–"))
         rows.append((
-            "importing what validate cannot do without (the project models, click, ruamel.yaml)",
+            "importing what validate cannot do without (the project models, ruamel.yaml; click only for other commands)",
             "–",
             fmt_s(deps),
             "–",
