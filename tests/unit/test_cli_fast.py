@@ -3,6 +3,7 @@ command does, for every command line it takes; every other command line is left 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -188,3 +189,75 @@ def test_the_executable_validates_without_importing_click(tmp_path: Path) -> Non
     assert "configgen.pipeline" in validated
     assert not {"click", "inspect", "dataclasses"} & validated, sorted(validated)
     assert "click" in imported("rules")
+
+
+class _Stream(io.StringIO):
+    """A text stream that says whether it is a terminal."""
+
+    encoding = "utf-8"
+
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [False, True], ids=["file", "terminal"])
+@pytest.mark.parametrize("color", [None, True, False], ids=["colour-auto", "colour-on", "colour-off"])
+@pytest.mark.parametrize("message", ["", "plain\n", "\x1b[1;31merror\x1b[0m: x\n", "a\x1b[2Jb\x1b]0;t\x07c\n"])
+def test_echo_writes_what_click_echo_writes(
+    message: str, color: bool | None, tty: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    from configgen.cli.output import echo
+
+    for err in (False, True):
+        ours, theirs = _Stream(tty), _Stream(tty)
+        monkeypatch.setattr(sys, "stderr" if err else "stdout", ours)
+        echo(message, err=err, color=color)
+        click.echo(message, file=theirs, nl=False, color=color)
+        assert ours.getvalue() == theirs.getvalue()
+
+
+def test_the_funnel_turns_each_ending_into_its_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from configgen.cli.process import guarded
+
+    said: list[str] = []
+
+    def ending(exc: BaseException | None, code: int = 0) -> int:
+        def run() -> int:
+            if exc is not None:
+                raise exc
+            return code
+
+        return guarded(run, said.append)
+
+    monkeypatch.delenv("CONFIGGEN_DEBUG", raising=False)
+    assert [ending(None, 0), ending(None, 1), ending(SystemExit(2)), ending(SystemExit(None)), ending(SystemExit("x"))] == [
+        0, 1, 2, 0, 1]
+    assert said == []
+    assert ending(KeyboardInterrupt()) == 130 and said == ["interrupted"]
+    assert ending(BrokenPipeError()) == 1
+    key = "sk-proj-" + "a1B2c3D4e5F6g7H8i9J0" * 2
+    assert ending(ValueError(f"bad value {key}")) == 3
+    assert said[-1].startswith("configgen: internal error: ValueError: bad value ") and key not in said[-1]
+    monkeypatch.setenv("CONFIGGEN_DEBUG", "1")
+    with pytest.raises(ValueError):
+        ending(ValueError("x"))
+
+
+@pytest.mark.parametrize("argv", [SAME[0], SAME[1], SAME[7]], ids=["project", "json", "file"])
+def test_in_process_the_same_as_click(argv: list[str], work: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capfd: pytest.CaptureFixture[str]) -> None:
+    from configgen.cli.main import main
+
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = fast.run(argv)
+    quick = capfd.readouterr()
+    assert code is not None
+    assert main(argv) == code
+    assert capfd.readouterr() == quick
