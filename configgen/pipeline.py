@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from configgen.findings import Finding, Severity, has_errors
 from configgen.load.kinds import BY_NAME, InputKind, kind_by_content, kind_by_name, kind_by_text, parse_text, unknown_yaml
 from configgen.load.yaml import YamlDocument, load_yaml_text, read_text
-from configgen.render.litellm_data import sharing
+from configgen.render.together import sharing
 from configgen.rules import memo
 
 if TYPE_CHECKING:

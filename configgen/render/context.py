@@ -24,16 +24,20 @@ from configgen.model.facts import (
     split_ref,
 )
 from configgen.model.project import ApiKeyAuth, EntraAuth, Environment, Project
+from configgen.render.together import shared
 
 
 def build_context(project: Project, env_name: str, env: Environment) -> dict[str, Any]:
     models: list[dict[str, Any]] = []
-    described = _described_for(project)
+    # Environments rendered together serve the same deployments: each is described once for all of them.
+    described = shared("deployments")
+    if described is None:
+        described = {}
     for alias_name, alias in env.aliases.items():
         for ref in alias.deployments:
-            entry = described.get(ref)
+            entry = described.get((id(project), ref))  # the project outlives the render: its id is its own
             if entry is None:
-                entry = described[ref] = _describe(project, ref)
+                entry = described[(id(project), ref)] = _describe(project, ref)
             m = {"model_name": alias_name, **entry}  # the keys in the order templates see them
             m["auth"] = list(m["auth"])
             m["id"] = model_id(env_name, alias_name, ref)
@@ -93,18 +97,6 @@ def build_context(project: Project, env_name: str, env: Environment) -> dict[str
             "connect_timeout": b.connect_timeout,
         }
     return ctx
-
-
-#: The project whose deployments were described last, and what was: the environments of one render
-#: are rendered one after another and serve the same deployments.
-_described: tuple[Project, dict[str, dict[str, Any]]] | None = None
-
-
-def _described_for(project: Project) -> dict[str, dict[str, Any]]:
-    global _described
-    if _described is None or _described[0] is not project:
-        _described = (project, {})
-    return _described[1]
 
 
 def _describe(project: Project, ref: str) -> dict[str, Any]:

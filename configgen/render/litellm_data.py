@@ -11,26 +11,10 @@ the same escaper as in the template and is read back as that escaper wrote it: `
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Any
 
-#: litellm_params by their items, while environments are rendered together (:func:`sharing`)
-_SHARED: ContextVar[dict[tuple[tuple[str, Any], ...], dict[str, Any]] | None] = ContextVar("configgen_shared_params",
-                                                                                            default=None)
-
-
-@contextmanager
-def sharing() -> Iterator[None]:
-    """Within the block, environments whose deployments have the same litellm_params get the same
-    object for them: the rules that judge an entry by its litellm_params judge it once for all the
-    environments (configgen.rules.litellm.common, "screening"). The data is read, never changed."""
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
+from configgen.render.together import shared as shared_table
 
 
 def _scalar(value: Any) -> Any:
@@ -42,7 +26,7 @@ def litellm_data(ctx: Mapping[str, Any]) -> dict[str, Any] | None:
     """The data of the built-in template's output for this context; None when its text would not be one
     plain mapping (a key written twice: the re-check must then parse the text and report it)."""
     models = []
-    shared = _SHARED.get()
+    shared = shared_table("litellm_params")  # by their items: one object for equal params
     for m in ctx["models"]:
         params: dict[str, Any] = {"model": str(m["model"]), "api_base": str(m["api_base"]),
                                   "api_version": str(m["api_version"])}

@@ -76,7 +76,7 @@ def shared_scope() -> Iterator[None]:
 def across_targets(func: Callable[..., R]) -> Callable[..., R]:
     """:func:`per_values`, but kept for the whole :func:`shared_scope` when one is open: for a pure
     verdict on an object several documents hold (the litellm_params environments rendered together
-    share, configgen.render.litellm_data.sharing)."""
+    share, configgen.render.together.sharing)."""
     return _memoized(func, shared=True)
 
 

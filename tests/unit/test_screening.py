@@ -89,20 +89,16 @@ def test_environments_share_litellm_params_and_the_same_findings_result() -> Non
     ]
     assert len(set(params)) < len(params), "no two environments share a deployment's litellm_params"
 
-    import contextlib
-
-    from configgen.render import litellm_data
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(litellm_data, "sharing", contextlib.nullcontext)
-        separate = pipeline.render_project(project, list(project.envs))
-    assert not set(params) & {
+    # The same render outside the scope that shares (render_project without its @sharing() decorator).
+    separate = pipeline.render_project.__wrapped__(project, list(project.envs))  # type: ignore[attr-defined]
+    alone = [
         id(entry["litellm_params"])
         for r in separate
         for out, built in (r.built or {}).items()
         if out.kind == "litellm_config"
         for entry in built.data["model_list"]
-    }
+    ]
+    assert len(alone) == len(params) and len(set(alone)) == len(alone), "params shared outside a render"
     assert [r.outputs for r in separate] == [r.outputs for r in shared]
     assert pipeline.check_rendered(project, separate, AS_OF) == pipeline.check_rendered(project, shared, AS_OF)
 

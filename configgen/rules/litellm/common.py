@@ -141,7 +141,7 @@ def litellm_params(entry: dict[str, Any]) -> dict[str, Any]:
 # on a real config almost none can. Each such rule registers that test with @screen (and checks the rest,
 # what it reads elsewhere in the entry or the file, itself); the tests run together, once per litellm_params object
 # (configgen.rules.memo), and a rule goes only through the entries whose params pass its test. The
-# environments of one render share their identical litellm_params objects (configgen.render.litellm_data)
+# environments of one render share their identical litellm_params objects (configgen.render.together)
 # and the tests' results are kept across the re-check of all of them (memo.shared_scope), so a thousand
 # deployments rendered for three environments are screened once, not three times by each rule.
 
