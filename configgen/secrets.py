@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 
 #: LiteLLM's documented example master key; litellm/proxy/proxy_server.py refuses to start with it.
 LITELLM_DEFAULT_KEY = "sk-1234"
@@ -101,11 +100,13 @@ def _could_match_any(text: str) -> bool:
     return len(text) >= _HEX_KEY_LENGTH and _any_needle[1].search(text) is not None
 
 
-def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:
-    """(kind, pattern, group) of every shape that could match ``text``, in order (_could_match, inlined)."""
+def _shapes(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(kind, index, group) of every shape that could match ``text``, in order (_could_match, inlined);
+    a tuple, empty at once for most values, and the caller compiles a shape's pattern when it gets to it."""
     if not _could_match_any(text):
-        return
+        return ()
     long_enough = len(text) >= _HEX_KEY_LENGTH
+    found = []
     for index, (kind, _source, group, needles) in enumerate(_SHAPES):
         if needles is None:
             if not long_enough:
@@ -115,7 +116,8 @@ def _shapes(text: str) -> Iterator[tuple[str, re.Pattern[str], int]]:
                 continue
         elif not any(n in text for n in needles):
             continue
-        yield kind, _pattern(index), group
+        found.append((kind, index, group))
+    return tuple(found)
 
 
 _REFERENCE = re.compile(r"^(?:os\.environ/\w+|\$\{\w+(?::?[-=?][^}]*)?\}|\$\w+|<[^<>]*>)$")
@@ -198,10 +200,8 @@ def secret_password_is_dummy(value: str) -> bool:
 
 def find_secret(text: str) -> tuple[str, int] | None:
     """(kind, 0-based offset) of the first secret-looking part of ``text`` that is not template text."""
-    if not _could_match_any(text):  # most values, before a generator is made
-        return None
-    for kind, pattern, group in _shapes(text):
-        for match in pattern.finditer(text):
+    for kind, index, group in _shapes(text):
+        for match in _pattern(index).finditer(text):
             part = match.group(group)
             if not _hidden(part) and not is_placeholder(part):
                 return kind, match.start(group)
@@ -227,8 +227,8 @@ def secret_kind(value: str) -> str | None:
         return None
     if text == LITELLM_DEFAULT_KEY:
         return "LiteLLM's public example key sk-1234"
-    for kind, pattern, group in _shapes(text):
-        for match in pattern.finditer(text):
+    for kind, index, group in _shapes(text):
+        for match in _pattern(index).finditer(text):
             if not _hidden(match.group(group)):
                 return kind
     return None

@@ -28,11 +28,7 @@ def resolve_format(name: str) -> str:
 
 
 def is_terminal(err: bool) -> bool:
-    stream = sys.stderr if err else sys.stdout
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):  # a closed or replaced stream is no terminal
-        return False
+    return _isatty(sys.stderr if err else sys.stdout)
 
 
 def report(findings: Sequence[Any], fmt: str, mode: str, *, err: bool = False) -> tuple[str, bool, bool | None]:
@@ -73,5 +69,5 @@ def echo(message: str, *, err: bool = False, color: bool | None = None) -> None:
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
-    except Exception:  # click._compat.isatty: any failure is no terminal
+    except Exception:  # as click._compat.isatty: a closed, replaced or missing stream is no terminal
         return False

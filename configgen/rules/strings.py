@@ -2,7 +2,7 @@
 every string (the secret and reference rules of LiteLLM configs and projects).
 
 A rendered config of 1,000 deployments holds some 7,500 strings; three rules walking it each with a
-recursive generator made nearly 100,000 generator calls per file. :func:`string_values` walks without
+recursive generator made nearly 100,000 generator calls per file. :func:`string_items` walks without
 recursion (no depth limit either) and is memoized per target (:mod:`configgen.rules.memo`), so the
 rules stay small functions that each read the same tuple.
 """
@@ -15,7 +15,6 @@ from typing import Any
 from configgen.findings import DataPath
 from configgen.rules.memo import per_target
 
-StringValues = tuple[tuple[DataPath, str], ...]
 #: (path of the container, key or index in it, the string); a string that is the whole document has
 #: the path () and the key :data:`WHOLE`
 StringItems = tuple[tuple[DataPath, Any, str], ...]
@@ -28,16 +27,11 @@ def path_of(parent: DataPath, key: Any) -> DataPath:
 
 
 @per_target
-def string_values(data: Any) -> StringValues:
-    """Every string value (not key) in ``data`` with its path, depth first in document order."""
-    return tuple((path_of(parent, key), value) for parent, key, value in string_items(data))
-
-
-@per_target
 def string_items(data: Any) -> StringItems:
-    """:func:`string_values` with each path left as its container's path and the last key: one
-    tuple per string instead of a new path for each, since rules need the path only for a finding
-    (7,500 strings per rendered config of 1,000 deployments, three configs per validate)."""
+    """Every string value (not key) in ``data``, depth first in document order, with the path of its
+    container and its key there (:func:`path_of` joins them): one tuple per string instead of a new
+    path for each, since rules need the path only for a finding (7,500 strings per rendered config of
+    1,000 deployments, three configs per validate)."""
     return _walk(data)
 
 

@@ -19,7 +19,7 @@ from configgen.findings import DataPath, Finding, Severity
 from configgen.load.yaml import load_yaml_text
 from configgen.rules import load_all, memo
 from configgen.rules.registry import INTERNAL_ERROR, REGISTRY, Rule, run_rules
-from configgen.rules.strings import string_values
+from configgen.rules.strings import path_of, string_items
 from configgen.rules.targets import LiteLLMTarget
 
 _calls: list[int] = []
@@ -87,7 +87,7 @@ def test_run_rules_shares_one_walk_between_rules_and_targets_get_their_own(monke
     @memo.per_target
     def strings(data: Any) -> tuple[tuple[DataPath, str], ...]:
         walks.append(id(data))
-        return string_values(data)
+        return tuple((path_of(parent, key), value) for parent, key, value in string_items(data))
 
     def rule_a(t: LiteLLMTarget) -> Iterator[Finding]:
         for path, _value in strings(t.doc.data):
@@ -169,15 +169,15 @@ _trees = st.recursive(
 
 @settings(max_examples=300)
 @given(_trees)
-def test_string_values_is_the_recursive_walk(data: Any) -> None:
-    assert list(string_values(data)) == list(_recursive(data))
+def test_string_items_are_the_recursive_walk(data: Any) -> None:
+    assert [(path_of(parent, key), value) for parent, key, value in string_items(data)] == list(_recursive(data))
 
 
-def test_string_values_has_no_depth_limit() -> None:
+def test_string_items_have_no_depth_limit() -> None:
     data: Any = "deep"
     for _ in range(5000):
         data = [data]
-    assert string_values(data) == (((0,) * 5000, "deep"),)
+    assert string_items(data) == (((0,) * 4999, 0, "deep"),)
 
 
 def test_a_shared_scope_keeps_only_across_targets_results() -> None:

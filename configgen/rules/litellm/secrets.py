@@ -112,12 +112,13 @@ def _strings(data: Any) -> _Strings:
         if verdicts is _NOTHING and key not in SECRET_FIELDS:
             continue  # most strings: a name, a host, a model id
         names, wrong, reference, kind, name = verdicts
+        path = path_of(parent, key)
         if names or wrong is not None:
-            spellings.append((path_of(parent, key), value, names, wrong))
+            spellings.append((path, value, names, wrong))
         if not reference and (kind is not None or key in SECRET_FIELDS):
-            inline.append((path_of(parent, key), value, kind))
+            inline.append((path, value, kind))
         if name is not None:
-            references.append((path_of(parent, key), value, name))
+            references.append((path, value, name))
     return _Strings(tuple(spellings), tuple(inline), tuple(references))
 
 
