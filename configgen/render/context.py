@@ -30,14 +30,14 @@ from configgen.render.together import shared
 def build_context(project: Project, env_name: str, env: Environment) -> dict[str, Any]:
     models: list[dict[str, Any]] = []
     # Environments rendered together serve the same deployments: each is described once for all of them.
-    described = shared("deployments")
-    if described is None:
-        described = {}
+    together = shared("deployments")
+    # per project (it outlives the render, so its id stays its own), then per `resource/deployment`
+    described: dict[str, dict[str, Any]] = {} if together is None else together.setdefault(id(project), {})
     for alias_name, alias in env.aliases.items():
         for ref in alias.deployments:
-            entry = described.get((id(project), ref))  # the project outlives the render: its id is its own
+            entry = described.get(ref)
             if entry is None:
-                entry = described[(id(project), ref)] = _describe(project, ref)
+                entry = described[ref] = _describe(project, ref)
             m = {"model_name": alias_name, **entry}  # the keys in the order templates see them
             m["auth"] = list(m["auth"])
             m["id"] = model_id(env_name, alias_name, ref)
